@@ -1,0 +1,277 @@
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { AgreementStage, ApprovalStatus, FINAL_STAGES, WorkflowAction } from './stages.js';
+import {
+  APPROVAL_STEPS,
+  FINAL_APPROVAL_STATUSES,
+  REJECTABLE_FROM,
+  TRANSITIONS,
+  type AgreementState,
+  type PartyState,
+  type Transition,
+} from './transitions.js';
+
+/** A change the workflow made, to be appended to the event log by the caller. */
+export type WorkflowEvent =
+  | {
+      readonly type: 'STAGE_CHANGED';
+      readonly action: WorkflowAction;
+      readonly fromStage: AgreementStage;
+      readonly toStage: AgreementStage;
+      /** Performed by the server as a consequence of another change (actor `system`). */
+      readonly derived: boolean;
+    }
+  | {
+      readonly type: 'APPROVAL_UPDATED';
+      readonly partyCode: string;
+      readonly fromStatus: ApprovalStatus;
+      readonly approvalStatus: ApprovalStatus;
+      readonly derived: boolean;
+    };
+
+/** The next state of an agreement and the events that lead there, oldest first. */
+export interface Outcome {
+  readonly agreement: AgreementState;
+  readonly events: readonly WorkflowEvent[];
+}
+
+const transitionByAction = new Map<WorkflowAction, Transition>(
+  TRANSITIONS.map((row) => [row.action, row]),
+);
+
+/** The actions whose row starts at the agreement's stage and whose guard holds now. */
+export function availableActions(agreement: AgreementState): WorkflowAction[] {
+  return TRANSITIONS.filter(
+    (row) => row.from.includes(agreement.stage) && !row.guard?.refusal(agreement),
+  ).map((row) => row.action);
+}
+
+/**
+ * Performs `action` on the agreement as of `occurredAt`: the next state and one STAGE_CHANGED
+ * event (plus APPROVAL_UPDATED events for approvals it resets), or a DomainError
+ * (INVALID_TRANSITION when the table or a guard refuses, BAD_USER_INPUT when `occurredAt` is
+ * before the current stage began). Pure: the input is not modified.
+ */
+export function transition(
+  agreement: AgreementState,
+  action: WorkflowAction,
+  occurredAt: Date,
+  derived = false,
+): Outcome {
+  const row = transitionByAction.get(action);
+  if (!row) {
+    throw DomainError.badInput({ action: `${String(action)} is not a workflow action` });
+  }
+  if (!row.from.includes(agreement.stage)) {
+    const reason = FINAL_STAGES.has(agreement.stage)
+      ? `${agreement.stage} is a final stage`
+      : `${action} is possible only from ${row.from.join(' or ')}`;
+    throw invalidTransition(agreement, action, reason);
+  }
+  const refusal = row.guard?.refusal(agreement);
+  if (refusal) {
+    throw invalidTransition(agreement, action, refusal);
+  }
+  assertNotBefore(occurredAt, agreement.stageEnteredAt, 'the agreement entered its current stage');
+
+  const events: WorkflowEvent[] = [
+    { type: 'STAGE_CHANGED', action, fromStage: agreement.stage, toStage: row.to, derived },
+  ];
+  let parties = agreement.parties;
+  if (row.resetsApprovals) {
+    parties = parties.map((party) => {
+      if (!party.approvalRequired || party.approvalStatus === ApprovalStatus.PENDING) {
+        return party;
+      }
+      events.push({
+        type: 'APPROVAL_UPDATED',
+        partyCode: party.code,
+        fromStatus: party.approvalStatus,
+        approvalStatus: ApprovalStatus.PENDING,
+        derived: true,
+      });
+      return { ...party, approvalStatus: ApprovalStatus.PENDING, approvalUpdatedAt: occurredAt };
+    });
+  }
+  return { agreement: { stage: row.to, stageEnteredAt: occurredAt, parties }, events };
+}
+
+/**
+ * Records one step of a party's domestic approval as of `occurredAt`. Steps move forward only,
+ * may skip steps, and are possible only in PARLIAMENTARY_REVIEW. The derived moves follow in
+ * the same outcome: the last required approval performs RATIFY, a rejection performs REJECT.
+ */
+export function recordApprovalStep(
+  agreement: AgreementState,
+  partyCode: string,
+  status: ApprovalStatus,
+  occurredAt: Date,
+): Outcome {
+  const party = agreement.parties.find((candidate) => candidate.code === partyCode);
+  if (!party) {
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      `The agreement has no party ${partyCode}; its parties are ${agreement.parties
+        .map((p) => p.code)
+        .join(', ')}.`,
+    );
+  }
+  const refuse = (reason: string) => invalidApprovalStep(agreement, party, status, reason);
+  if (agreement.stage !== AgreementStage.PARLIAMENTARY_REVIEW) {
+    throw refuse(
+      `approval steps are recorded only during PARLIAMENTARY_REVIEW, and the agreement is ${agreement.stage}`,
+    );
+  }
+  const refusal = approvalStepRefusal(party, status);
+  if (refusal) {
+    throw refuse(refusal);
+  }
+  assertNotBefore(
+    occurredAt,
+    agreement.stageEnteredAt,
+    'the agreement entered PARLIAMENTARY_REVIEW',
+  );
+  if (party.approvalUpdatedAt) {
+    assertNotBefore(occurredAt, party.approvalUpdatedAt, `${party.code}'s previous approval step`);
+  }
+
+  const updated: PartyState = { ...party, approvalStatus: status, approvalUpdatedAt: occurredAt };
+  const next: AgreementState = {
+    ...agreement,
+    parties: agreement.parties.map((candidate) => (candidate === party ? updated : candidate)),
+  };
+  const step: WorkflowEvent = {
+    type: 'APPROVAL_UPDATED',
+    partyCode: party.code,
+    fromStatus: party.approvalStatus,
+    approvalStatus: status,
+    derived: false,
+  };
+  const derivedAction = derivedMove(next, status);
+  if (!derivedAction) {
+    return { agreement: next, events: [step] };
+  }
+  const derived = transition(next, derivedAction, occurredAt, true);
+  return { agreement: derived.agreement, events: [step, ...derived.events] };
+}
+
+function derivedMove(agreement: AgreementState, status: ApprovalStatus): WorkflowAction | null {
+  if (status === ApprovalStatus.REJECTED) {
+    return WorkflowAction.REJECT;
+  }
+  const everyoneApproved = agreement.parties.every(
+    (party) => !party.approvalRequired || party.approvalStatus === ApprovalStatus.APPROVED,
+  );
+  return status === ApprovalStatus.APPROVED && everyoneApproved ? WorkflowAction.RATIFY : null;
+}
+
+/** Why `party` may not move to `status`, or null when the step is allowed. */
+export function approvalStepRefusal(party: PartyState, status: ApprovalStatus): string | null {
+  const current = party.approvalStatus;
+  if (!party.approvalRequired) {
+    return `${party.code} does not need a legislative vote (approvalRequired is false)`;
+  }
+  if (FINAL_APPROVAL_STATUSES.includes(current)) {
+    return `${party.code}'s approval track is already final (${current})`;
+  }
+  if (status === ApprovalStatus.REJECTED) {
+    return REJECTABLE_FROM.includes(current)
+      ? null
+      : `REJECTED is reachable only from ${REJECTABLE_FROM.join(', ')}, and ${party.code} is ${current}`;
+  }
+  const from = APPROVAL_STEPS.indexOf(current);
+  const to = APPROVAL_STEPS.indexOf(status);
+  if (to < 0) {
+    return `${status} is not an approval step; the steps are ${APPROVAL_STEPS.join(' < ')}`;
+  }
+  return to > from
+    ? null
+    : `approval steps only move forward, and ${party.code} is already ${current}`;
+}
+
+/**
+ * The state of an agreement registered directly at `stage` (an agreement already under way).
+ * Parties that need approval are APPROVED from RATIFIED on, PENDING before.
+ */
+export function registeredState(
+  stage: AgreementStage,
+  parties: readonly Pick<PartyState, 'code' | 'approvalRequired'>[],
+  stageEnteredAt: Date,
+): AgreementState {
+  if (stage === AgreementStage.REJECTED) {
+    throw DomainError.badInput({
+      stage:
+        'an agreement cannot be registered as REJECTED, since the workflow needs to know which party rejected it: register it at PARLIAMENTARY_REVIEW and record that party’s REJECTED step',
+    });
+  }
+  const approved = APPROVED_FROM_REGISTRATION.has(stage);
+  const state: AgreementState = {
+    stage,
+    stageEnteredAt,
+    parties: parties.map((party) => ({
+      code: party.code,
+      approvalRequired: party.approvalRequired,
+      approvalStatus: !party.approvalRequired
+        ? ApprovalStatus.NOT_REQUIRED
+        : approved
+          ? ApprovalStatus.APPROVED
+          : ApprovalStatus.PENDING,
+      approvalUpdatedAt: null,
+    })),
+  };
+  if (
+    stage === AgreementStage.PARLIAMENTARY_REVIEW &&
+    !state.parties.some((p) => p.approvalRequired)
+  ) {
+    throw DomainError.badInput({
+      stage: 'PARLIAMENTARY_REVIEW needs at least one party with approvalRequired',
+    });
+  }
+  return state;
+}
+
+const APPROVED_FROM_REGISTRATION: ReadonlySet<AgreementStage> = new Set([
+  AgreementStage.RATIFIED,
+  AgreementStage.IN_FORCE,
+  AgreementStage.EXPIRED,
+  AgreementStage.TERMINATED,
+]);
+
+function assertNotBefore(occurredAt: Date, earliest: Date, what: string): void {
+  if (occurredAt.getTime() < earliest.getTime()) {
+    throw DomainError.badInput({
+      occurredAt: `${occurredAt.toISOString()} is before ${what} (${earliest.toISOString()})`,
+    });
+  }
+}
+
+function invalidTransition(
+  agreement: AgreementState,
+  action: WorkflowAction,
+  reason: string,
+): DomainError {
+  return new DomainError(
+    ErrorCode.INVALID_TRANSITION,
+    `Cannot ${action} an agreement in ${agreement.stage}: ${reason}.`,
+    { stage: agreement.stage, action, availableActions: availableActions(agreement), reason },
+  );
+}
+
+function invalidApprovalStep(
+  agreement: AgreementState,
+  party: PartyState,
+  status: ApprovalStatus,
+  reason: string,
+): DomainError {
+  return new DomainError(
+    ErrorCode.INVALID_TRANSITION,
+    `Cannot record ${status} for ${party.code}: ${reason}.`,
+    {
+      stage: agreement.stage,
+      availableActions: availableActions(agreement),
+      reason,
+      partyCode: party.code,
+      approvalStatus: party.approvalStatus,
+      requestedApprovalStatus: status,
+    },
+  );
+}
