@@ -1,0 +1,480 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { In, type EntityManager } from 'typeorm';
+import type { Principal } from '../auth/principal.js';
+import { SYSTEM_ACTOR } from '../auth/principal.js';
+import { Role, roleAllows } from '../auth/role.js';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { decodeCursor, encodeCursor, toConnection, type Connection } from '../common/pagination.js';
+import { Database } from '../database/database.service.js';
+import { AgreementEventType } from '../events/entities/agreement-event.entity.js';
+import { EventLog, type LogWriter, type NewEvent } from '../events/event-log.service.js';
+import {
+  AgreementStage,
+  APPROVAL_STEPS,
+  availableActions,
+  FINAL_APPROVAL_STATUSES,
+  recordApprovalStep,
+  registeredState,
+  REJECTABLE_FROM,
+  STAGES,
+  transition,
+  TRANSITIONS,
+  type AgreementState,
+  type Outcome,
+  WorkflowAction,
+  type WorkflowEvent,
+} from '../workflow/index.js';
+import type { AdvanceAgreementInput } from './dto/advance-agreement.input.js';
+import type { AgreementsArgs } from './dto/agreements.args.js';
+import type { CreateAgreementInput } from './dto/create-agreement.input.js';
+import type { RecordApprovalStepInput } from './dto/record-approval-step.input.js';
+import type { UpdateAgreementInput } from './dto/update-agreement.input.js';
+import { AgreementEntity } from './entities/agreement.entity.js';
+import { PartyEntity } from './entities/party.entity.js';
+import type { Workflow } from './models/workflow.model.js';
+
+const AGREEMENT_CURSOR = 'agreement';
+
+/** The details updateAgreement may change, in the order events list them. */
+const DETAIL_FIELDS = [
+  'title',
+  'shortTitle',
+  'kind',
+  'summary',
+  'termYears',
+  'predecessorId',
+] as const;
+type DetailField = (typeof DETAIL_FIELDS)[number];
+
+/** What a write says about itself, recorded on the events it appends. */
+interface ChangeRecord {
+  readonly actor: Principal;
+  readonly occurredAt: Date;
+  readonly note?: string | null;
+  readonly sourceUrl?: string | null;
+  /** The vote of an approval step, if one was given: kept on the party and on its event. */
+  readonly vote?: Partial<Pick<PartyEntity, 'votesFor' | 'votesAgainst' | 'abstentions'>>;
+}
+
+/**
+ * Agreements and their parties: reads, and the writes that go through the workflow. Every write
+ * is one transaction of the event log, so the change and its events commit together or not at all.
+ */
+@Injectable()
+export class AgreementsService {
+  constructor(
+    private readonly db: Database,
+    private readonly log: EventLog,
+  ) {}
+
+  // --- Reads ---------------------------------------------------------------------------------
+
+  async findById(id: string): Promise<AgreementEntity | null> {
+    const [agreement] = await this.db.read((em) => withParties(em, { id }));
+    return agreement ?? null;
+  }
+
+  async successorOf(agreement: AgreementEntity): Promise<AgreementEntity | null> {
+    const [successor] = await this.db.read((em) =>
+      withParties(em, { predecessorId: agreement.id }),
+    );
+    return successor ?? null;
+  }
+
+  predecessorOf(agreement: AgreementEntity): Promise<AgreementEntity | null> {
+    return agreement.predecessorId ? this.findById(agreement.predecessorId) : Promise.resolve(null);
+  }
+
+  /** Agreements in the order they were registered, filtered as asked. */
+  list(args: AgreementsArgs): Promise<Connection<AgreementEntity>> {
+    const after = args.after ? decodeCursor(AGREEMENT_CURSOR, args.after) : 0;
+    return this.db.read(async (em) => {
+      const query = em.getRepository(AgreementEntity).createQueryBuilder('a');
+      if (args.stage) {
+        query.andWhere('a.stage = :stage', { stage: args.stage });
+      }
+      if (args.partyCode) {
+        query.andWhere(
+          'EXISTS (SELECT 1 FROM party p WHERE p."agreementId" = a.id AND p.code = :partyCode)',
+          { partyCode: args.partyCode },
+        );
+      }
+      if (args.search) {
+        query.andWhere(`a."searchText" LIKE :pattern ESCAPE '\\'`, {
+          pattern: `%${escapeLike(args.search.toLowerCase())}%`,
+        });
+      }
+      const totalCount = await query.clone().getCount();
+      const rows = await query
+        .andWhere('a."createdSequence" > :after', { after })
+        .orderBy('a."createdSequence"', 'ASC')
+        .limit(args.first + 1)
+        .getMany();
+      await attachParties(em, rows);
+      return toConnection(rows, args.first, totalCount, (agreement) =>
+        encodeCursor(AGREEMENT_CURSOR, agreement.createdSequence),
+      );
+    });
+  }
+
+  availableActions(agreement: AgreementEntity): WorkflowAction[] {
+    return availableActions(stateOf(agreement));
+  }
+
+  /** The stage table as the `workflow` query shows it. */
+  workflow(): Workflow {
+    return {
+      stages: [...STAGES],
+      transitions: TRANSITIONS.map((row) => ({
+        action: row.action,
+        from: [...row.from],
+        to: row.to,
+        guard: row.guard?.description ?? null,
+      })),
+      approvalTrack: {
+        steps: [...APPROVAL_STEPS],
+        rejectableFrom: [...REJECTABLE_FROM],
+        final: [...FINAL_APPROVAL_STATUSES],
+      },
+    };
+  }
+
+  // --- Writes --------------------------------------------------------------------------------
+
+  create(input: CreateAgreementInput, actor: Principal): Promise<AgreementEntity> {
+    return this.log.write((log) => this.createIn(log, input, actor));
+  }
+
+  update(input: UpdateAgreementInput, actor: Principal): Promise<AgreementEntity> {
+    return this.log.write((log) => this.updateIn(log, input, actor));
+  }
+
+  advance(input: AdvanceAgreementInput, actor: Principal): Promise<AgreementEntity> {
+    return this.log.write((log) => this.advanceIn(log, input, actor));
+  }
+
+  recordApprovalStep(input: RecordApprovalStepInput, actor: Principal): Promise<AgreementEntity> {
+    return this.log.write(async (log) => {
+      const agreement = await lockForChange(log.em, input.agreementId, input.expectedVersion);
+      const occurredAt = input.occurredAt ?? new Date();
+      const outcome = recordApprovalStep(
+        stateOf(agreement),
+        input.partyCode,
+        input.status,
+        occurredAt,
+      );
+      // A vote is recorded whole: counts not given are unknown, not carried over.
+      const counts = [input.votesFor, input.votesAgainst, input.abstentions];
+      const vote = counts.some((count) => count != null)
+        ? {
+            votesFor: input.votesFor ?? null,
+            votesAgainst: input.votesAgainst ?? null,
+            abstentions: input.abstentions ?? null,
+          }
+        : {};
+      return applyOutcome(log, agreement, outcome, { ...input, actor, occurredAt, vote });
+    });
+  }
+
+  /** Creation inside a caller's transaction (the demo seed writes several at once). */
+  async createIn(
+    log: LogWriter,
+    input: CreateAgreementInput,
+    actor: Principal,
+  ): Promise<AgreementEntity> {
+    const stage = input.stage ?? AgreementStage.NEGOTIATION;
+    if (stage !== AgreementStage.NEGOTIATION && !roleAllows(actor.role, Role.ADMIN)) {
+      throw new DomainError(
+        ErrorCode.FORBIDDEN,
+        `Registering an agreement at ${stage} needs the ADMIN role; an ${actor.role} registers agreements in NEGOTIATION.`,
+        { requiredRole: Role.ADMIN },
+      );
+    }
+    const now = new Date();
+    const state = registeredState(stage, input.parties, input.stageEnteredAt ?? now);
+    if (input.predecessorId) {
+      await checkPredecessor(log.em, input.predecessorId, null);
+    }
+    const id = randomUUID();
+    const [created] = await log.append([
+      {
+        agreementId: id,
+        type: AgreementEventType.AGREEMENT_CREATED,
+        toStage: stage,
+        occurredAt: state.stageEnteredAt,
+        actor: actor.name,
+        note: input.note ?? null,
+        sourceUrl: input.sourceUrl ?? null,
+      },
+    ]);
+    await log.em.insert(AgreementEntity, {
+      id,
+      title: input.title,
+      shortTitle: input.shortTitle ?? null,
+      kind: input.kind,
+      summary: input.summary ?? null,
+      termYears: input.termYears ?? null,
+      predecessorId: input.predecessorId ?? null,
+      stage,
+      stageEnteredAt: state.stageEnteredAt,
+      version: 1,
+      createdSequence: created.sequence,
+      searchText: searchTextOf(input),
+      createdAt: now,
+      updatedAt: now,
+    });
+    await log.em.insert(
+      PartyEntity,
+      input.parties.map((party, position) => ({
+        agreementId: id,
+        code: party.code,
+        position,
+        name: party.name,
+        legislature: party.legislature ?? null,
+        approvalRequired: party.approvalRequired,
+        approvalStatus: state.parties[position].approvalStatus,
+        approvalUpdatedAt: null,
+        votesFor: null,
+        votesAgainst: null,
+        abstentions: null,
+      })),
+    );
+    return reload(log.em, id);
+  }
+
+  /** A workflow action inside a caller's transaction. */
+  async advanceIn(
+    log: LogWriter,
+    input: AdvanceAgreementInput,
+    actor: Principal,
+  ): Promise<AgreementEntity> {
+    const agreement = await lockForChange(log.em, input.agreementId, input.expectedVersion);
+    const occurredAt = input.occurredAt ?? new Date();
+    const outcome = transition(stateOf(agreement), input.action, occurredAt);
+    return applyOutcome(log, agreement, outcome, { ...input, actor, occurredAt });
+  }
+
+  private async updateIn(
+    log: LogWriter,
+    input: UpdateAgreementInput,
+    actor: Principal,
+  ): Promise<AgreementEntity> {
+    const given = DETAIL_FIELDS.filter((field) => input[field] !== undefined);
+    if (given.length === 0) {
+      throw DomainError.badInput({
+        input: `give at least one of ${DETAIL_FIELDS.join(', ')} to change`,
+      });
+    }
+    const agreement = await lockForChange(log.em, input.agreementId, input.expectedVersion);
+    const changes: Partial<Pick<AgreementEntity, DetailField>> = {};
+    for (const field of given) {
+      if (input[field] !== agreement[field]) {
+        Object.assign(changes, { [field]: input[field] });
+      }
+    }
+    const changedFields = DETAIL_FIELDS.filter((field) => field in changes);
+    if (changedFields.length === 0) {
+      return agreement;
+    }
+    if (changes.predecessorId) {
+      await checkPredecessor(log.em, changes.predecessorId, agreement.id);
+    }
+    const next = { ...agreement, ...changes };
+    await saveAgreement(log.em, agreement, { ...changes, searchText: searchTextOf(next) });
+    await log.append([
+      {
+        agreementId: agreement.id,
+        type: AgreementEventType.DETAILS_UPDATED,
+        occurredAt: input.occurredAt ?? new Date(),
+        actor: actor.name,
+        note: input.note ?? null,
+        sourceUrl: input.sourceUrl ?? null,
+        changedFields,
+      },
+    ]);
+    return reload(log.em, agreement.id);
+  }
+}
+
+// --- Persistence helpers -----------------------------------------------------------------------
+
+/** Agreements matching `where`, each with its parties in their given order. */
+async function withParties(
+  em: EntityManager,
+  where: { id: string } | { predecessorId: string },
+): Promise<AgreementEntity[]> {
+  const agreements = await em.find(AgreementEntity, { where });
+  await attachParties(em, agreements);
+  return agreements;
+}
+
+async function attachParties(em: EntityManager, agreements: AgreementEntity[]): Promise<void> {
+  if (agreements.length === 0) {
+    return;
+  }
+  const parties = await em.find(PartyEntity, {
+    where: { agreementId: In(agreements.map((agreement) => agreement.id)) },
+    order: { position: 'ASC' },
+  });
+  for (const agreement of agreements) {
+    agreement.parties = parties.filter((party) => party.agreementId === agreement.id);
+  }
+}
+
+async function reload(em: EntityManager, id: string): Promise<AgreementEntity> {
+  const [agreement] = await withParties(em, { id });
+  return agreement;
+}
+
+/** Loads an agreement to change it, refusing an unknown one or a stale `expectedVersion`. */
+async function lockForChange(
+  em: EntityManager,
+  id: string,
+  expectedVersion: number | null | undefined,
+): Promise<AgreementEntity> {
+  const [agreement] = await withParties(em, { id });
+  if (!agreement) {
+    throw DomainError.notFound('agreement', id);
+  }
+  if (expectedVersion != null && expectedVersion !== agreement.version) {
+    throw versionConflict(expectedVersion, agreement.version);
+  }
+  return agreement;
+}
+
+function versionConflict(expectedVersion: number, actualVersion: number): DomainError {
+  return new DomainError(
+    ErrorCode.VERSION_CONFLICT,
+    `The agreement is at version ${actualVersion}, not ${expectedVersion}: someone changed it meanwhile. Read it again and retry if the change still applies.`,
+    { expectedVersion, actualVersion },
+  );
+}
+
+/**
+ * Writes new values and the next version, on condition that the version is still the one read:
+ * a concurrent writer that got there first makes this a VERSION_CONFLICT, never a lost update.
+ */
+async function saveAgreement(
+  em: EntityManager,
+  agreement: AgreementEntity,
+  values: Partial<AgreementEntity>,
+): Promise<void> {
+  const result = await em
+    .createQueryBuilder()
+    .update(AgreementEntity)
+    .set({ ...values, version: agreement.version + 1, updatedAt: new Date() })
+    .where('id = :id AND version = :version', { id: agreement.id, version: agreement.version })
+    .execute();
+  if (result.affected !== 1) {
+    const current = await em.findOneByOrFail(AgreementEntity, { id: agreement.id });
+    throw versionConflict(agreement.version, current.version);
+  }
+}
+
+/** Saves what the workflow decided and appends its events. */
+async function applyOutcome(
+  log: LogWriter,
+  agreement: AgreementEntity,
+  outcome: Outcome,
+  record: ChangeRecord,
+): Promise<AgreementEntity> {
+  const { stage, stageEnteredAt, parties } = outcome.agreement;
+  for (const event of outcome.events) {
+    if (event.type === 'APPROVAL_UPDATED') {
+      const party = parties.find((candidate) => candidate.code === event.partyCode);
+      await log.em.update(
+        PartyEntity,
+        { agreementId: agreement.id, code: event.partyCode },
+        {
+          approvalStatus: event.approvalStatus,
+          approvalUpdatedAt: party?.approvalUpdatedAt ?? record.occurredAt,
+          ...(event.derived ? {} : record.vote),
+        },
+      );
+    }
+  }
+  await saveAgreement(log.em, agreement, { stage, stageEnteredAt });
+  await log.append(outcome.events.map((event) => toNewEvent(agreement.id, event, record)));
+  return reload(log.em, agreement.id);
+}
+
+function toNewEvent(agreementId: string, event: WorkflowEvent, record: ChangeRecord): NewEvent {
+  const common = {
+    agreementId,
+    occurredAt: record.occurredAt,
+    // A derived move has the server as actor; it cites the source of the change that caused it.
+    actor: event.derived ? SYSTEM_ACTOR : record.actor.name,
+    note: event.derived ? derivedNote(event, record) : (record.note ?? null),
+    sourceUrl: record.sourceUrl ?? null,
+  };
+  if (event.type === 'STAGE_CHANGED') {
+    return {
+      ...common,
+      type: AgreementEventType.STAGE_CHANGED,
+      action: event.action,
+      fromStage: event.fromStage,
+      toStage: event.toStage,
+    };
+  }
+  return {
+    ...common,
+    type: AgreementEventType.APPROVAL_UPDATED,
+    partyCode: event.partyCode,
+    approvalStatus: event.approvalStatus,
+    ...(event.derived ? {} : record.vote),
+  };
+}
+
+function derivedNote(event: WorkflowEvent, record: ChangeRecord): string {
+  if (event.type === 'APPROVAL_UPDATED') {
+    return `Approval track reset to ${event.approvalStatus}: the agreement went back to negotiation.`;
+  }
+  return event.action === WorkflowAction.RATIFY
+    ? `Ratified: every party that needed approval has approved (recorded by ${record.actor.name}).`
+    : `Rejected: a party's legislature rejected it (recorded by ${record.actor.name}).`;
+}
+
+/** A predecessor must exist, not be the agreement itself or its own successor, and be free. */
+async function checkPredecessor(
+  em: EntityManager,
+  predecessorId: string,
+  agreementId: string | null,
+): Promise<void> {
+  const predecessor = await em.findOneBy(AgreementEntity, { id: predecessorId });
+  if (!predecessor) {
+    throw DomainError.badInput({ predecessorId: `no agreement has id ${predecessorId}` });
+  }
+  const successor = await em.findOneBy(AgreementEntity, { predecessorId });
+  if (successor && successor.id !== agreementId) {
+    throw DomainError.badInput({
+      predecessorId: `${predecessorId} is already replaced by ${successor.id}`,
+    });
+  }
+  for (let cursor: AgreementEntity | null = predecessor; cursor;) {
+    if (cursor.id === agreementId) {
+      throw DomainError.badInput({
+        predecessorId: 'an agreement cannot replace itself or one of its own successors',
+      });
+    }
+    cursor = cursor.predecessorId
+      ? await em.findOneBy(AgreementEntity, { id: cursor.predecessorId })
+      : null;
+  }
+}
+
+function stateOf(agreement: AgreementEntity): AgreementState {
+  return {
+    stage: agreement.stage,
+    stageEnteredAt: agreement.stageEnteredAt,
+    parties: agreement.parties,
+  };
+}
+
+function searchTextOf(agreement: { title: string; shortTitle?: string | null }): string {
+  return [agreement.title, agreement.shortTitle].filter(Boolean).join('\n').toLowerCase();
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}

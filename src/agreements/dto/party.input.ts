@@ -1,0 +1,32 @@
+import { Field, InputType } from '@nestjs/graphql';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsPartyCode, IsPlainText, Trim, UpperCase } from '../../common/validation.js';
+
+@InputType()
+export class PartyInput {
+  @Field({ description: 'ISO 3166-1 alpha-2 code (US, KR, ...), unique within the agreement.' })
+  @UpperCase()
+  @IsPartyCode()
+  code: string;
+
+  @Field()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @IsPlainText()
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'e.g. "National Assembly".' })
+  @Trim()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @IsPlainText()
+  legislature?: string | null;
+
+  @Field({ description: 'Does its domestic procedure need a legislative vote?' })
+  @IsBoolean()
+  approvalRequired: boolean;
+}

@@ -1,0 +1,48 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ConnectionType } from '../../common/pagination.js';
+import { AgreementKind, AgreementStage } from '../../workflow/index.js';
+
+@ObjectType('Agreement', { description: 'An agreement between two or more parties.' })
+export class AgreementModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  title: string;
+
+  @Field(() => String, { nullable: true })
+  shortTitle: string | null;
+
+  @Field(() => AgreementKind)
+  kind: AgreementKind;
+
+  @Field(() => String, { nullable: true })
+  summary: string | null;
+
+  @Field(() => Int, { nullable: true })
+  termYears: number | null;
+
+  @Field(() => ID, { nullable: true, description: 'The agreement this one replaces.' })
+  predecessorId: string | null;
+
+  @Field(() => AgreementStage)
+  stage: AgreementStage;
+
+  @Field(() => GraphQLISODateTime, {
+    description: 'Real-world date of the last stage change.',
+  })
+  stageEnteredAt: Date;
+
+  @Field(() => Int, {
+    description: 'Increments on every change; pass it as expectedVersion to refuse lost updates.',
+  })
+  version: number;
+
+  @Field(() => GraphQLISODateTime)
+  createdAt: Date;
+
+  @Field(() => GraphQLISODateTime)
+  updatedAt: Date;
+}
+
+export const AgreementConnection = ConnectionType(AgreementModel, 'Agreement');

@@ -1,0 +1,63 @@
+import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
+import {
+  AgreementKind,
+  AgreementStage,
+  ApprovalStatus,
+  WorkflowAction,
+} from '../../workflow/index.js';
+
+registerEnumType(AgreementStage, {
+  name: 'AgreementStage',
+  description: 'Where an agreement is in its ratification workflow.',
+});
+registerEnumType(WorkflowAction, {
+  name: 'WorkflowAction',
+  description: 'A move of the workflow: see the `workflow` query for where each one leads.',
+});
+registerEnumType(ApprovalStatus, {
+  name: 'ApprovalStatus',
+  description:
+    "A party's domestic approval: NOT_REQUIRED, or PENDING < SUBMITTED < IN_COMMITTEE < COMMITTEE_APPROVED < APPROVED, or REJECTED.",
+});
+registerEnumType(AgreementKind, { name: 'AgreementKind' });
+
+@ObjectType({ description: 'One row of the stage table the server enforces.' })
+export class WorkflowTransition {
+  @Field(() => WorkflowAction)
+  action: WorkflowAction;
+
+  @Field(() => [AgreementStage])
+  from: AgreementStage[];
+
+  @Field(() => AgreementStage)
+  to: AgreementStage;
+
+  @Field(() => String, { nullable: true, description: 'What must hold for the move, in words.' })
+  guard: string | null;
+}
+
+@ObjectType({ description: "The steps of a party's domestic approval." })
+export class ApprovalTrack {
+  @Field(() => [ApprovalStatus], {
+    description: 'The ordered steps; a step may skip forward, never go back.',
+  })
+  steps: ApprovalStatus[];
+
+  @Field(() => [ApprovalStatus], { description: 'The steps from which REJECTED is reachable.' })
+  rejectableFrom: ApprovalStatus[];
+
+  @Field(() => [ApprovalStatus], { description: 'Statuses that end the track.' })
+  final: ApprovalStatus[];
+}
+
+@ObjectType({ description: 'The ratification workflow, read from the table the server enforces.' })
+export class Workflow {
+  @Field(() => [AgreementStage])
+  stages: AgreementStage[];
+
+  @Field(() => [WorkflowTransition])
+  transitions: WorkflowTransition[];
+
+  @Field(() => ApprovalTrack)
+  approvalTrack: ApprovalTrack;
+}

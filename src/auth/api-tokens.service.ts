@@ -1,0 +1,110 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { Database } from '../database/database.service.js';
+import { ApiTokenEntity } from './entities/api-token.entity.js';
+import { BOOTSTRAP_ADMIN, RESERVED_ACTOR_NAMES, type Principal } from './principal.js';
+import type { Role } from './role.js';
+
+const TOKEN_PREFIX = 'rat_';
+/** `lastUsedAt` is written at most this often per token, so reads do not become writes. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+@Injectable()
+export class ApiTokensService {
+  private readonly bootstrapHash: Buffer | null;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly db: Database,
+  ) {
+    this.bootstrapHash = config.adminToken ? sha256(config.adminToken) : null;
+  }
+
+  /** The principal behind an `Authorization` value, or UNAUTHENTICATED. */
+  async authenticate(authorization: unknown): Promise<Principal> {
+    if (authorization === undefined || authorization === null || authorization === '') {
+      throw new DomainError(
+        ErrorCode.UNAUTHENTICATED,
+        'This operation needs a token: send the header Authorization: Bearer <token>.',
+      );
+    }
+    const match = typeof authorization === 'string' && /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) {
+      throw new DomainError(
+        ErrorCode.UNAUTHENTICATED,
+        'The Authorization value must have the form "Bearer <token>".',
+      );
+    }
+    const hash = sha256(match[1]);
+    // Both sides are SHA-256 digests of equal length: the comparison takes the same time
+    // whatever the token, so it tells nothing about ADMIN_TOKEN.
+    if (this.bootstrapHash && timingSafeEqual(hash, this.bootstrapHash)) {
+      return BOOTSTRAP_ADMIN;
+    }
+    const token = await this.db.read((em) =>
+      em.findOneBy(ApiTokenEntity, { tokenHash: hash.toString('hex') }),
+    );
+    if (!token || token.revokedAt) {
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'The token is not valid or was revoked.');
+    }
+    await this.touch(token);
+    return { name: token.name, role: token.role, tokenId: token.id };
+  }
+
+  /** Creates a token; the secret is in the result and nowhere else. */
+  async create(name: string, role: Role): Promise<{ token: string; apiToken: ApiTokenEntity }> {
+    if (RESERVED_ACTOR_NAMES.includes(name)) {
+      throw DomainError.badInput({ name: `${name} is reserved; choose another name` });
+    }
+    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const apiToken = await this.db.write(async (em) => {
+      if (await em.existsBy(ApiTokenEntity, { name })) {
+        throw DomainError.badInput({
+          name: `a token named ${name} exists already; names identify actors in the log`,
+        });
+      }
+      const entity = em.create(ApiTokenEntity, {
+        id: randomUUID(),
+        name,
+        role,
+        tokenHash: sha256(token).toString('hex'),
+        createdAt: new Date(),
+        lastUsedAt: null,
+        revokedAt: null,
+      });
+      await em.insert(ApiTokenEntity, entity);
+      return entity;
+    });
+    return { token, apiToken };
+  }
+
+  async revoke(id: string): Promise<ApiTokenEntity> {
+    return this.db.write(async (em) => {
+      const token = await em.findOneBy(ApiTokenEntity, { id });
+      if (!token) {
+        throw DomainError.notFound('API token', id);
+      }
+      if (!token.revokedAt) {
+        token.revokedAt = new Date();
+        await em.update(ApiTokenEntity, { id }, { revokedAt: token.revokedAt });
+      }
+      return token;
+    });
+  }
+
+  list(): Promise<ApiTokenEntity[]> {
+    return this.db.read((em) => em.find(ApiTokenEntity, { order: { createdAt: 'ASC' } }));
+  }
+
+  private async touch(token: ApiTokenEntity): Promise<void> {
+    const now = new Date();
+    if (token.lastUsedAt && now.getTime() - token.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) {
+      return;
+    }
+    await this.db.write((em) => em.update(ApiTokenEntity, { id: token.id }, { lastUsedAt: now }));
+  }
+}

@@ -1,0 +1,33 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import type { RequestContext } from '../common/graphql-context.js';
+import { ApiTokensService } from './api-tokens.service.js';
+import { REQUIRED_ROLE, roleAllows, type Role } from './role.js';
+
+/** Verifies the token of an @Authorize operation and checks its role. */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: ApiTokensService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const required = this.reflector.get<Role>(REQUIRED_ROLE, context.getHandler());
+    const request = GqlExecutionContext.create(context).getContext<RequestContext>();
+    const principal = await this.tokens.authenticate(request.authorization);
+    if (!roleAllows(principal.role, required)) {
+      const operation = GqlExecutionContext.create(context).getInfo<{ fieldName: string }>()
+        .fieldName;
+      throw new DomainError(
+        ErrorCode.FORBIDDEN,
+        `${operation} needs the ${required} role; the token "${principal.name}" has ${principal.role}.`,
+        { requiredRole: required },
+      );
+    }
+    request.principal = principal;
+    return true;
+  }
+}

@@ -1,0 +1,107 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { Logger } from '@nestjs/common';
+import type { ExecutionResult, FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
+import { DomainError, ErrorCode } from './domain-error.js';
+
+/** The one place where errors become what a client sees (HTTP and WebSocket alike). */
+
+const logger = new Logger('GraphQLErrors');
+
+/** Errors GraphQL itself raises about a request (parsing, validation, variable values). */
+const CLIENT_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/** The extensions of a domain error: its code and the details that code promises. */
+function extensionsOf(error: DomainError): Record<string, unknown> {
+  const pick = (...keys: string[]) =>
+    Object.fromEntries(
+      keys.filter((key) => key in error.details).map((key) => [key, error.details[key]]),
+    );
+  switch (error.code) {
+    case ErrorCode.UNAUTHENTICATED:
+    case ErrorCode.NOT_FOUND:
+      return { code: error.code };
+    case ErrorCode.FORBIDDEN:
+      return { code: error.code, ...pick('requiredRole') };
+    case ErrorCode.BAD_USER_INPUT:
+      return { code: error.code, ...pick('fields') };
+    case ErrorCode.INVALID_TRANSITION:
+      return {
+        code: error.code,
+        ...pick(
+          'stage',
+          'action',
+          'availableActions',
+          'reason',
+          'partyCode',
+          'approvalStatus',
+          'requestedApprovalStatus',
+        ),
+      };
+    case ErrorCode.VERSION_CONFLICT:
+      return { code: error.code, ...pick('expectedVersion', 'actualVersion') };
+    default: {
+      const unhandled: never = error.code;
+      throw new Error(`No mapping for error code ${String(unhandled)}`);
+    }
+  }
+}
+
+/**
+ * Apollo's `formatError`: domain errors keep their message and promised extensions; GraphQL's
+ * own request errors (no path: parsing, validation, variable values) pass without stack traces;
+ * anything else is logged in full and reaches the client only as INTERNAL_SERVER_ERROR, with no
+ * SQL, stack or secret. `requestErrorCode` names a request error that came without a code.
+ */
+export function formatGraphQLError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  requestErrorCode?: string,
+): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const { locations, path } = formatted;
+  if (original instanceof DomainError) {
+    return { message: original.message, locations, path, extensions: extensionsOf(original) };
+  }
+  const code = formatted.extensions?.code ?? requestErrorCode;
+  if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code) && !path) {
+    return { message: formatted.message, locations, extensions: { code } };
+  }
+  logger.error(
+    `Internal error${path ? ` at ${path.join('.')}` : ''}: ${formatted.message}`,
+    original instanceof Error ? original.stack : undefined,
+  );
+  return {
+    message: 'Internal server error. It has been logged.',
+    locations,
+    path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+/**
+ * The same mapping for what goes over WebSocket (graphql-ws `onNext`), where GraphQL's request
+ * errors come without codes: an error with neither path nor cause is about the request itself.
+ */
+export function formatExecutionResult(result: ExecutionResult): FormattedExecutionResult {
+  if (!result.errors?.length) {
+    return result;
+  }
+  return {
+    ...result,
+    errors: result.errors.map((error) =>
+      formatGraphQLError(
+        error.toJSON(),
+        error,
+        !error.path && !error.originalError ? 'BAD_USER_INPUT' : undefined,
+      ),
+    ),
+  };
+}

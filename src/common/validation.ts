@@ -1,0 +1,90 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import {
+  isISO31661Alpha2,
+  MaxDate,
+  Matches,
+  MinDate,
+  ValidateBy,
+  type ValidationOptions,
+} from 'class-validator';
+import { DomainError } from './domain-error.js';
+
+/** Validation at the edge: decorators shared by inputs, and the pipe that applies them. */
+
+/** Trims surrounding whitespace from a string input. */
+export const Trim = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+/** Upper-cases and trims a string input (party codes). */
+export const UpperCase = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toUpperCase() : value,
+  );
+
+/** Text without control characters; `multiline` allows line breaks and tabs. */
+export const IsPlainText = ({ multiline = false } = {}) =>
+  Matches(multiline ? /^(?:[^\p{Cc}]|[\n\r\t])*$/u : /^[^\p{Cc}]*$/u, {
+    message: multiline
+      ? '$property must not contain control characters other than line breaks and tabs'
+      : '$property must not contain control characters or line breaks',
+  });
+
+/**
+ * Codes a party may have: ISO 3166-1 alpha-2, plus two in common treaty use that ISO reserves
+ * rather than assigns: EU (the European Union) and XK (Kosovo).
+ */
+const EXTRA_PARTY_CODES = new Set(['EU', 'XK']);
+
+export const IsPartyCode = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isPartyCode',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && (isISO31661Alpha2(value) || EXTRA_PARTY_CODES.has(value)),
+        defaultMessage: () =>
+          '$property must be an ISO 3166-1 alpha-2 country code such as US or KR (or EU, XK)',
+      },
+    },
+    options,
+  );
+
+/** Real-world dates: from 1800 on, and not in the future (a few minutes of clock skew allowed). */
+export const EARLIEST_DATE = new Date('1800-01-01T00:00:00Z');
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+export function IsWorldDate(): PropertyDecorator {
+  return (target, property) => {
+    MinDate(EARLIEST_DATE, { message: '$property must be on or after 1800-01-01' })(
+      target,
+      property,
+    );
+    MaxDate(() => new Date(Date.now() + CLOCK_SKEW_MS), {
+      message: '$property must not be in the future',
+    })(target, property);
+  };
+}
+
+/** Flattens class-validator's tree into `{ "parties.1.code": "message; message" }`. */
+export function fieldErrors(errors: ValidationError[], prefix = ''): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const error of errors) {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) {
+      fields[path] = Object.values(error.constraints).join('; ');
+    }
+    Object.assign(fields, fieldErrors(error.children ?? [], path));
+  }
+  return fields;
+}
+
+/** The pipe for every resolver argument: transforms, validates, and names each bad field. */
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    transform: true,
+    validateCustomDecorators: false,
+    stopAtFirstError: false,
+    exceptionFactory: (errors) => DomainError.badInput(fieldErrors(errors)),
+  });
+}

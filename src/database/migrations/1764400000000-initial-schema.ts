@@ -1,0 +1,100 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Agreements, parties, the append-only event log with its sequence counter, and API tokens. */
+export class InitialSchema1764400000000 implements MigrationInterface {
+  name = 'InitialSchema1764400000000';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(`
+      CREATE TABLE "agreement" (
+        "id" varchar(36) PRIMARY KEY NOT NULL,
+        "title" varchar NOT NULL,
+        "shortTitle" varchar,
+        "kind" varchar NOT NULL,
+        "summary" text,
+        "termYears" integer,
+        "predecessorId" varchar(36) UNIQUE REFERENCES "agreement" ("id"),
+        "stage" varchar NOT NULL,
+        "stageEnteredAt" datetime NOT NULL,
+        "version" integer NOT NULL,
+        "createdSequence" integer NOT NULL UNIQUE,
+        "searchText" text NOT NULL,
+        "createdAt" datetime NOT NULL,
+        "updatedAt" datetime NOT NULL
+      )`);
+    await db.query(
+      `CREATE INDEX "IDX_agreement_stage" ON "agreement" ("stage", "createdSequence")`,
+    );
+    await db.query(`
+      CREATE TABLE "party" (
+        "agreementId" varchar(36) NOT NULL REFERENCES "agreement" ("id"),
+        "code" varchar(2) NOT NULL,
+        "position" integer NOT NULL,
+        "name" varchar NOT NULL,
+        "legislature" varchar,
+        "approvalRequired" boolean NOT NULL,
+        "approvalStatus" varchar NOT NULL,
+        "approvalUpdatedAt" datetime,
+        "votesFor" integer,
+        "votesAgainst" integer,
+        "abstentions" integer,
+        PRIMARY KEY ("agreementId", "code")
+      )`);
+    await db.query(`CREATE INDEX "IDX_party_code" ON "party" ("code", "agreementId")`);
+    // Deferred: an agreement's creation event is appended first, since the agreement row
+    // records that event's sequence.
+    await db.query(`
+      CREATE TABLE "agreement_event" (
+        "sequence" integer PRIMARY KEY NOT NULL,
+        "agreementId" varchar(36) NOT NULL
+          REFERENCES "agreement" ("id") DEFERRABLE INITIALLY DEFERRED,
+        "type" varchar NOT NULL,
+        "action" varchar,
+        "fromStage" varchar,
+        "toStage" varchar,
+        "partyCode" varchar(2),
+        "approvalStatus" varchar,
+        "votesFor" integer,
+        "votesAgainst" integer,
+        "abstentions" integer,
+        "occurredAt" datetime NOT NULL,
+        "recordedAt" datetime NOT NULL,
+        "actor" varchar NOT NULL,
+        "note" text,
+        "sourceUrl" varchar,
+        "changedFields" text
+      )`);
+    await db.query(
+      `CREATE INDEX "IDX_agreement_event_agreement" ON "agreement_event" ("agreementId", "sequence")`,
+    );
+    for (const operation of ['UPDATE', 'DELETE']) {
+      await db.query(`
+        CREATE TRIGGER "agreement_event_no_${operation.toLowerCase()}"
+        BEFORE ${operation} ON "agreement_event"
+        BEGIN SELECT RAISE(ABORT, 'agreement_event is append-only'); END`);
+    }
+    // One row whose update, inside each writing transaction, hands out the next sequences.
+    await db.query(`
+      CREATE TABLE "event_counter" (
+        "id" integer PRIMARY KEY NOT NULL CHECK ("id" = 1),
+        "lastSequence" integer NOT NULL
+      )`);
+    await db.query(`INSERT INTO "event_counter" ("id", "lastSequence") VALUES (1, 0)`);
+    await db.query(`
+      CREATE TABLE "api_token" (
+        "id" varchar(36) PRIMARY KEY NOT NULL,
+        "name" varchar NOT NULL UNIQUE,
+        "role" varchar NOT NULL,
+        "tokenHash" varchar(64) NOT NULL UNIQUE,
+        "createdAt" datetime NOT NULL,
+        "lastUsedAt" datetime,
+        "revokedAt" datetime
+      )`);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    for (const table of ['api_token', 'event_counter', 'agreement_event', 'party', 'agreement']) {
+      await db.query(`DROP TABLE "${table}"`);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import type { AgreementEventEntity } from './entities/agreement-event.entity.js';
+import type { EventBus } from './event-bus.js';
+import type { EventFilter, EventLog } from './event-log.service.js';
+
+/** How many events one catch-up read takes from the log. */
+const PAGE = 500;
+
+/**
+ * One subscriber's stream of events: the log after a position, then live events, in sequence
+ * order, each once.
+ *
+ * It listens to the bus before it reads the log, so an event committed while the replay runs
+ * is either in what the replay reads or in the inbox (or both: the position drops the copy).
+ * Live events arrive for every agreement, and the position follows the global sequence, so a
+ * missing number (a message the bus lost, or two publishes overtaking each other) is seen and
+ * read from the log before the event after it is delivered.
+ */
+export class EventFeed implements AsyncIterableIterator<AgreementEventEntity> {
+  private readonly inbox: AgreementEventEntity[] = [];
+  private wake: (() => void) | null = null;
+  private closed = false;
+  private readonly unsubscribe: () => void;
+  private readonly events: AsyncGenerator<AgreementEventEntity, void>;
+
+  /** `after`: the sequence to replay after, or null to start with events from now on. */
+  constructor(
+    bus: EventBus,
+    private readonly log: EventLog,
+    private readonly filter: EventFilter,
+    after: number | null,
+  ) {
+    this.unsubscribe = bus.subscribe((event) => {
+      this.inbox.push(event);
+      this.wake?.();
+    });
+    this.events = this.run(after);
+  }
+
+  next(): Promise<IteratorResult<AgreementEventEntity, void>> {
+    return this.events.next();
+  }
+
+  return(): Promise<IteratorResult<AgreementEventEntity, void>> {
+    this.close();
+    return this.events.return();
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<AgreementEventEntity, void>> {
+    this.close();
+    return this.events.throw(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private close(): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.unsubscribe();
+      this.wake?.();
+    }
+  }
+
+  private async *run(after: number | null): AsyncGenerator<AgreementEventEntity, void> {
+    try {
+      let position = after ?? (await this.log.head());
+      position = yield* this.catchUp(position);
+      while (!this.closed) {
+        const event = this.inbox.shift();
+        if (!event) {
+          await new Promise<void>((resolve) => (this.wake = resolve));
+          this.wake = null;
+          continue;
+        }
+        if (event.sequence <= position) {
+          continue;
+        }
+        if (event.sequence > position + 1) {
+          position = yield* this.catchUp(position, event.sequence - 1);
+        }
+        position = event.sequence;
+        if (this.matches(event)) {
+          yield event;
+        }
+      }
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Yields the matching events after `position` up to `upTo` from the log; returns the new position. */
+  private async *catchUp(
+    position: number,
+    upTo?: number,
+  ): AsyncGenerator<AgreementEventEntity, number> {
+    for (;;) {
+      const { events, head } = await this.log.readAfter(position, this.filter, PAGE, upTo);
+      for (const event of events) {
+        yield event;
+      }
+      if (events.length < PAGE) {
+        // Never backwards: a position past the head (a replay cursor) stays where it is.
+        return Math.max(position, Math.min(head, upTo ?? head));
+      }
+      position = events[events.length - 1].sequence;
+    }
+  }
+
+  private matches(event: AgreementEventEntity): boolean {
+    const { agreementId, types } = this.filter;
+    return (
+      (!agreementId || event.agreementId === agreementId) && (!types || types.includes(event.type))
+    );
+  }
+}

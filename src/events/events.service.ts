@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AgreementEntity } from '../agreements/entities/agreement.entity.js';
+import { DomainError } from '../common/domain-error.js';
+import { decodeCursor, type Connection } from '../common/pagination.js';
+import { Database } from '../database/database.service.js';
+import type {
+  AgreementEventEntity,
+  AgreementEventType,
+} from './entities/agreement-event.entity.js';
+import { EVENT_BUS, type EventBus } from './event-bus.js';
+import { EventFeed } from './event-feed.js';
+import { EVENT_CURSOR, EventLog } from './event-log.service.js';
+
+/** Reading the log: pages of it, and live feeds for subscriptions. */
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly db: Database,
+    private readonly log: EventLog,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+  ) {}
+
+  /** The log, or one agreement's part of it (NOT_FOUND for an unknown agreement). */
+  async page(
+    agreementId: string | null | undefined,
+    first: number,
+    after: string | null | undefined,
+  ): Promise<Connection<AgreementEventEntity>> {
+    if (agreementId) {
+      await this.assertAgreementExists(agreementId);
+    }
+    return this.timeline(agreementId ?? undefined, first, after);
+  }
+
+  /** The events of an agreement known to exist (or of all, without one), oldest first. */
+  timeline(
+    agreementId: string | undefined,
+    first: number,
+    after: string | null | undefined,
+  ): Promise<Connection<AgreementEventEntity>> {
+    const position = after ? decodeCursor(EVENT_CURSOR, after) : 0;
+    return this.log.page({ agreementId }, position, first);
+  }
+
+  /**
+   * A feed of the events of `types` (every type when omitted), of one agreement or all, from
+   * after the cursor `after` (replayed from the log) or from now on.
+   */
+  async follow(options: {
+    agreementId?: string | null;
+    types?: readonly AgreementEventType[];
+    after?: string | null;
+  }): Promise<EventFeed> {
+    const { agreementId, types } = options;
+    if (agreementId) {
+      await this.assertAgreementExists(agreementId);
+    }
+    let position: number | null = null;
+    if (options.after) {
+      position = decodeCursor(EVENT_CURSOR, options.after);
+      const head = await this.log.head();
+      if (position > head) {
+        throw DomainError.badInput({
+          after: `the log ends at ${head}, before this cursor: it comes from another server or database`,
+        });
+      }
+    }
+    return new EventFeed(
+      this.bus,
+      this.log,
+      { agreementId: agreementId ?? undefined, types },
+      position,
+    );
+  }
+
+  private async assertAgreementExists(id: string): Promise<void> {
+    const exists = await this.db.read((em) => em.existsBy(AgreementEntity, { id }));
+    if (!exists) {
+      throw DomainError.notFound('agreement', id);
+    }
+  }
+}

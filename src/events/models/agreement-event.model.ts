@@ -1,0 +1,71 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ConnectionType } from '../../common/pagination.js';
+import { AgreementStage, ApprovalStatus, WorkflowAction } from '../../workflow/index.js';
+import { AgreementEventType } from '../entities/agreement-event.entity.js';
+
+registerEnumType(AgreementEventType, { name: 'AgreementEventType' });
+
+@ObjectType('AgreementEvent', {
+  description: 'One entry of the append-only log: every change to an agreement is one event.',
+})
+export class AgreementEventModel {
+  @Field(() => Int, {
+    description: 'Global position in the log: strictly increasing, in commit order, no holes.',
+  })
+  sequence: number;
+
+  @Field(() => ID)
+  agreementId: string;
+
+  @Field(() => AgreementEventType)
+  type: AgreementEventType;
+
+  @Field(() => WorkflowAction, { nullable: true })
+  action: WorkflowAction | null;
+
+  @Field(() => AgreementStage, { nullable: true })
+  fromStage: AgreementStage | null;
+
+  @Field(() => AgreementStage, { nullable: true })
+  toStage: AgreementStage | null;
+
+  @Field(() => String, { nullable: true })
+  partyCode: string | null;
+
+  @Field(() => ApprovalStatus, { nullable: true })
+  approvalStatus: ApprovalStatus | null;
+
+  @Field(() => Int, { nullable: true })
+  votesFor: number | null;
+
+  @Field(() => Int, { nullable: true })
+  votesAgainst: number | null;
+
+  @Field(() => Int, { nullable: true })
+  abstentions: number | null;
+
+  @Field(() => GraphQLISODateTime, {
+    description: 'When it happened in the world (may be earlier than recordedAt).',
+  })
+  occurredAt: Date;
+
+  @Field(() => GraphQLISODateTime, { description: 'When Ratify recorded it.' })
+  recordedAt: Date;
+
+  @Field({ description: 'Who recorded it: the token name, or `system` for derived moves.' })
+  actor: string;
+
+  @Field(() => String, { nullable: true })
+  note: string | null;
+
+  @Field(() => String, { nullable: true })
+  sourceUrl: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'For DETAILS_UPDATED: the fields that changed.',
+  })
+  changedFields: string[] | null;
+}
+
+export const AgreementEventConnection = ConnectionType(AgreementEventModel, 'AgreementEvent');

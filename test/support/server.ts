@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import type { GraphQLFormattedError } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: GraphQLFormattedError[];
+}
+
+/** A Ratify server booted in this process on a temporary SQLite file, spoken to as a client. */
+export class TestServer {
+  private constructor(
+    readonly app: INestApplication,
+    readonly url: string,
+    readonly file: string,
+  ) {}
+
+  /** Boots on `file` (a new temporary file by default), listening on a free port. */
+  static async start(options: { file?: string; seedDemo?: boolean } = {}): Promise<TestServer> {
+    const file = options.file ?? join(tempDir(), 'ratify.sqlite');
+    const config = loadConfig({
+      DATABASE_URL: `sqlite:${file}`,
+      ADMIN_TOKEN,
+      SEED_DEMO: String(options.seedDemo ?? true),
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'fatal',
+    });
+    const app = await createApp(config);
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    return new TestServer(app, `http://127.0.0.1:${address.port}`, file);
+  }
+
+  /** POSTs one GraphQL operation; `token` null sends no Authorization header. */
+  async gql<T = any>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    token: string | null = ADMIN_TOKEN,
+  ): Promise<GraphQLResponse<T>> {
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<T>;
+  }
+
+  /** Like gql, but fails the test on any error and returns the data. */
+  async ok<T = any>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    token: string | null = ADMIN_TOKEN,
+  ): Promise<T> {
+    const result = await this.gql<T>(query, variables, token);
+    if (result.errors?.length || !result.data) {
+      throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    }
+    return result.data;
+  }
+
+  async health(): Promise<{ status: string; subscriptions: number }> {
+    const response = await fetch(`${this.url}/health`);
+    return (await response.json()) as { status: string; subscriptions: number };
+  }
+
+  /** Opens a graphql-ws subscription and waits until the server listens for its events. */
+  async subscribe<T = any>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<Subscriber<T>> {
+    const before = (await this.health()).subscriptions;
+    const subscriber = new Subscriber<T>(
+      this.url.replace('http', 'ws') + '/graphql',
+      query,
+      variables,
+    );
+    await waitUntil(async () => (await this.health()).subscriptions > before || subscriber.failed);
+    return subscriber;
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+  }
+
+  /** Closes the server and deletes its database file. */
+  async dispose(): Promise<void> {
+    await this.close();
+    rmSync(join(this.file, '..'), { recursive: true, force: true });
+  }
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'ratify-test-'));
+}
+
+/** One subscription over graphql-ws: what it received, in order. */
+export class Subscriber<T> {
+  readonly received: T[] = [];
+  readonly errors: unknown[] = [];
+  completed = false;
+  private readonly client: Client;
+  private readonly dispose: () => void;
+
+  constructor(url: string, query: string, variables: Record<string, unknown>) {
+    this.client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+    this.dispose = this.client.subscribe<T>(
+      { query, variables },
+      {
+        next: (message) => {
+          if (message.errors) {
+            this.errors.push(...message.errors);
+          } else {
+            this.received.push(message.data as T);
+          }
+        },
+        error: (error) => this.errors.push(error),
+        complete: () => (this.completed = true),
+      },
+    );
+  }
+
+  get failed(): boolean {
+    return this.errors.length > 0 || this.completed;
+  }
+
+  /** Waits until `count` results have arrived, and returns them. */
+  async take(count: number, timeoutMs = 5000): Promise<T[]> {
+    await waitUntil(() => this.received.length >= count || this.failed, timeoutMs);
+    if (this.errors.length) {
+      throw new Error(`Subscription failed: ${JSON.stringify(this.errors)}`);
+    }
+    return this.received.slice(0, count);
+  }
+
+  /** Waits until the subscription ends with an error, and returns the errors. */
+  async failure(timeoutMs = 5000): Promise<unknown[]> {
+    await waitUntil(() => this.failed, timeoutMs);
+    return this.errors;
+  }
+
+  async close(): Promise<void> {
+    this.dispose();
+    await this.client.dispose();
+  }
+}
+
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) {
+      throw new Error(`Condition not met within ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
