@@ -12,6 +12,7 @@ export function PageArgs(defaultFirst: number): Type<{ first: number; after?: st
   @ArgsType()
   abstract class PageArgsType {
     @Field(() => Int, {
+      nullable: true,
       defaultValue: defaultFirst,
       description: `How many to return, at most ${MAX_PAGE_SIZE}.`,
     })

@@ -6,6 +6,7 @@ import { PartyEntity } from '../agreements/entities/party.entity.js';
 import { ApiTokenEntity } from '../auth/entities/api-token.entity.js';
 import type { DatabaseConfig } from '../config/config.js';
 import { AgreementEventEntity } from '../events/entities/agreement-event.entity.js';
+import { TypeOrmNestLogger } from './typeorm-logger.js';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema.js';
 
 export const ENTITIES = [AgreementEntity, PartyEntity, AgreementEventEntity, ApiTokenEntity];
@@ -28,6 +29,7 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error', 'warn', 'migration'],
+    logger: new TypeOrmNestLogger(),
+    maxQueryExecutionTime: 1000,
   };
 }

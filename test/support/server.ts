@@ -124,7 +124,8 @@ export class Subscriber<T> {
             this.received.push(message.data as T);
           }
         },
-        error: (error) => this.errors.push(error),
+        // graphql-ws hands the errors of an `error` message over as an array.
+        error: (error) => this.errors.push(...(Array.isArray(error) ? error : [error])),
         complete: () => (this.completed = true),
       },
     );

@@ -1,0 +1,145 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type { TestingModule } from '@nestjs/testing';
+import { servicesOnSqlite } from '../../test/support/testing-module.js';
+import { AgreementsService } from '../agreements/agreements.service.js';
+import { BOOTSTRAP_ADMIN } from '../auth/principal.js';
+import { DomainError } from '../common/domain-error.js';
+import { Database } from '../database/database.service.js';
+import { AgreementKind, WorkflowAction } from '../workflow/index.js';
+import type { AgreementEventEntity } from './entities/agreement-event.entity.js';
+import { AgreementEventType } from './entities/agreement-event.entity.js';
+import { EVENT_BUS, type EventBus, type EventListener } from './event-bus.js';
+import { EventFeed } from './event-feed.js';
+import { EventLog } from './event-log.service.js';
+
+/** A bus whose deliveries the test decides: what was published waits in `outbox`. */
+class ControlledBus implements EventBus {
+  readonly outbox: AgreementEventEntity[] = [];
+  private readonly listeners = new Set<EventListener>();
+  publish(events: readonly AgreementEventEntity[]): void {
+    this.outbox.push(...events);
+  }
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  subscriberCount(): number {
+    return this.listeners.size;
+  }
+  deliver(...sequences: number[]): void {
+    for (const sequence of sequences) {
+      const event = this.outbox.find((candidate) => candidate.sequence === sequence);
+      for (const listener of this.listeners) listener(event!);
+    }
+  }
+}
+
+describe('the event log and its feeds', () => {
+  let module: TestingModule;
+  let bus: ControlledBus;
+  let log: EventLog;
+  let agreements: AgreementsService;
+  let agreementId: string;
+
+  beforeEach(async () => {
+    bus = new ControlledBus();
+    module = await servicesOnSqlite().overrideProvider(EVENT_BUS).useValue(bus).compile();
+    log = module.get(EventLog);
+    agreements = module.get(AgreementsService);
+    const created = await agreements.create(
+      {
+        title: 'Feed test',
+        kind: AgreementKind.OTHER,
+        parties: [
+          { code: 'FR', name: 'France', approvalRequired: true },
+          { code: 'DE', name: 'Germany', approvalRequired: true },
+        ],
+      },
+      BOOTSTRAP_ADMIN,
+    );
+    agreementId = created.id;
+  });
+  afterEach(() => module.close());
+
+  const cycle = (action: WorkflowAction) =>
+    agreements.advance({ agreementId, action }, BOOTSTRAP_ADMIN);
+  const next = async (feed: EventFeed) => (await feed.next()).value as AgreementEventEntity;
+
+  it('publishes after commit, and a rolled-back write leaves no event, no message and no hole', async () => {
+    expect(bus.outbox.map((event) => event.sequence)).toEqual([1]);
+    await expect(
+      log.write(async (writer) => {
+        await writer.append([
+          {
+            agreementId,
+            type: AgreementEventType.DETAILS_UPDATED,
+            occurredAt: new Date(),
+            actor: 'test',
+          },
+        ]);
+        throw DomainError.badInput({ test: 'fails after appending' });
+      }),
+    ).rejects.toBeInstanceOf(DomainError);
+    expect(await log.head()).toBe(1);
+    expect(bus.outbox).toHaveLength(1);
+    await cycle(WorkflowAction.STALL);
+    expect(bus.outbox.map((event) => event.sequence)).toEqual([1, 2]);
+  });
+
+  it('is append-only in the database itself', async () => {
+    const db = module.get(Database);
+    await expect(
+      db.write((em) => em.query(`UPDATE "agreement_event" SET "actor" = 'forger'`)),
+    ).rejects.toThrow(/append-only/);
+    await expect(db.write((em) => em.query(`DELETE FROM "agreement_event"`))).rejects.toThrow(
+      /append-only/,
+    );
+  });
+
+  it('fills from the log what the bus lost, and drops what it delivers twice or late', async () => {
+    const feed = new EventFeed(bus, log, {}, null);
+    const first = next(feed); // starts the feed: it listens, then reads the head (1)
+    await cycle(WorkflowAction.STALL); // 2
+    await cycle(WorkflowAction.RESUME); // 3
+    await cycle(WorkflowAction.STALL); // 4
+    bus.deliver(4); // 2 and 3 are lost
+    expect((await first).sequence).toBe(2);
+    expect((await next(feed)).sequence).toBe(3);
+    expect((await next(feed)).sequence).toBe(4);
+
+    await cycle(WorkflowAction.RESUME); // 5
+    bus.deliver(2, 3, 4, 5, 5);
+    expect((await next(feed)).sequence).toBe(5);
+    await cycle(WorkflowAction.STALL); // 6
+    bus.deliver(6);
+    expect((await next(feed)).sequence).toBe(6);
+    await feed.return();
+  });
+
+  it('replays after a cursor, filtered, then goes live', async () => {
+    await cycle(WorkflowAction.STALL); // 2
+    await cycle(WorkflowAction.RESUME); // 3
+    const feed = new EventFeed(
+      bus,
+      log,
+      { agreementId, types: [AgreementEventType.STAGE_CHANGED] },
+      2,
+    );
+    expect((await next(feed)).action).toBe(WorkflowAction.RESUME);
+    const live = next(feed);
+    await cycle(WorkflowAction.STALL); // 4
+    bus.deliver(4);
+    expect((await live).sequence).toBe(4);
+    await feed.return();
+  });
+
+  it('stops listening when the subscriber leaves, even while it waits for an event', async () => {
+    const feed = new EventFeed(bus, log, {}, null);
+    const pending = feed.next();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(bus.subscriberCount()).toBe(1);
+    await feed.return();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(bus.subscriberCount()).toBe(0);
+  });
+});

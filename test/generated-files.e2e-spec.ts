@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { INestApplication } from '@nestjs/common';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { printSchema } from 'graphql';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config/config.js';
+import { workflowDiagram } from '../src/workflow/index.js';
+
+/**
+ * Files generated from the code and committed: schema.gql, and the workflow diagram in the
+ * README. They fail here when stale; `npm run generate` rewrites them.
+ */
+const update = process.env.UPDATE_GENERATED === '1';
+
+function check(path: string, expected: string): void {
+  if (update) {
+    writeFileSync(path, expected);
+    return;
+  }
+  expect(existsSync(path) ? readFileSync(path, 'utf8') : `${path} is missing`).toBe(expected);
+}
+
+describe('generated files', () => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await createApp(
+      loadConfig({ DATABASE_URL: 'sqlite::memory:', SEED_DEMO: 'false', LOG_LEVEL: 'fatal' }),
+    );
+    await app.init();
+  });
+  afterAll(() => app.close());
+
+  it('schema.gql is the schema the server serves (npm run generate to refresh)', () => {
+    const schema =
+      '# Generated from the code-first resolvers by `npm run generate`; do not edit.\n\n' +
+      printSchema(app.get(GraphQLSchemaHost).schema) +
+      '\n';
+    check('schema.gql', schema);
+  });
+
+  it('the README draws the workflow table the server enforces (npm run generate to refresh)', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const pattern =
+      /(<!-- workflow-diagram:start -->\n```mermaid\n)[\s\S]*?(```\n<!-- workflow-diagram:end -->)/;
+    expect(readme).toMatch(pattern);
+    check('README.md', readme.replace(pattern, `$1${workflowDiagram()}\n$2`));
+  });
+});

@@ -1,0 +1,25 @@
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { AgreementsModule } from '../../src/agreements/agreements.module.js';
+import { AuthModule } from '../../src/auth/auth.module.js';
+import { loadConfig } from '../../src/config/config.js';
+import { ConfigModule } from '../../src/config/config.module.js';
+import { DatabaseModule } from '../../src/database/database.module.js';
+import { EventsModule } from '../../src/events/events.module.js';
+
+/** The services on a real in-memory SQLite database with its migrations, without GraphQL. */
+export function servicesOnSqlite(): TestingModuleBuilder {
+  const config = loadConfig({
+    DATABASE_URL: 'sqlite::memory:',
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'fatal',
+  });
+  return Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot(config),
+      DatabaseModule.forRoot(config.database),
+      AuthModule,
+      EventsModule,
+      AgreementsModule,
+    ],
+  });
+}
