@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { AGREEMENT_FIELDS, EVENT_FIELDS } from './factories/agreement.factory.js';
 import { TestServer } from './support/server.js';
@@ -24,6 +25,10 @@ describe('a restart on the same SQLite file', () => {
     await first.ok(`mutation { createApiToken(name: "newsroom", role: EDITOR) { token } }`);
     const before = await first.ok(STATE);
     await first.close();
+
+    const file = new Database(first.file, { readonly: true });
+    expect(file.pragma('journal_mode', { simple: true })).toBe('wal');
+    file.close();
 
     const second = await TestServer.start({ file: first.file });
     try {

@@ -14,7 +14,7 @@ import {
   APPROVAL_STEPS,
   availableActions,
   FINAL_APPROVAL_STATUSES,
-  recordApprovalStep,
+  recordApprovalStep as approvalStepOutcome,
   registeredState,
   REJECTABLE_FROM,
   STAGES,
@@ -158,7 +158,7 @@ export class AgreementsService {
     return this.log.write(async (log) => {
       const agreement = await lockForChange(log.em, input.agreementId, input.expectedVersion);
       const occurredAt = input.occurredAt ?? new Date();
-      const outcome = recordApprovalStep(
+      const outcome = approvalStepOutcome(
         stateOf(agreement),
         input.partyCode,
         input.status,

@@ -1,3 +1,4 @@
+import { ConsoleLogger } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AgreementsModule } from '../../src/agreements/agreements.module.js';
 import { AuthModule } from '../../src/auth/auth.module.js';
@@ -13,7 +14,7 @@ export function servicesOnSqlite(): TestingModuleBuilder {
     SEED_DEMO: 'false',
     LOG_LEVEL: 'fatal',
   });
-  return Test.createTestingModule({
+  const builder = Test.createTestingModule({
     imports: [
       ConfigModule.forRoot(config),
       DatabaseModule.forRoot(config.database),
@@ -22,4 +23,5 @@ export function servicesOnSqlite(): TestingModuleBuilder {
       AgreementsModule,
     ],
   });
+  return builder.setLogger(new ConsoleLogger({ logLevels: config.logLevels }));
 }
