@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { AgreementFactory, AGREEMENT_FIELDS, EVENT_FIELDS } from './factories/agreement.factory.js';
-import { TestServer } from './support/server.js';
+import { ADMIN_TOKEN, TestServer } from './support/server.js';
 
 const CREATE = `mutation ($input: CreateAgreementInput!) { createAgreement(input: $input) { id } }`;
 const UPDATE = `mutation ($input: UpdateAgreementInput!) { updateAgreement(input: $input) { ${AGREEMENT_FIELDS} } }`;
@@ -295,6 +295,23 @@ describe('internal errors', () => {
       },
     ]);
     expect(JSON.stringify(result)).not.toMatch(/party|SQL|no such table/i);
+    await server.dispose();
+  });
+});
+
+describe('writes over WebSocket', () => {
+  it('take the token from connectionParams.authorization, and refuse a write without one', async () => {
+    const server = await TestServer.start({ seedDemo: false });
+    const { id } = await AgreementFactory.create(server);
+    const STALL = `mutation ($id: ID!) { advanceAgreement(input: { agreementId: $id, action: STALL }) { stage } }`;
+
+    const anonymous = server.overWebSocket(STALL, { id });
+    expect(await anonymous.failure()).toEqual([
+      expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } }),
+    ]);
+    const admin = server.overWebSocket(STALL, { id }, { authorization: `Bearer ${ADMIN_TOKEN}` });
+    expect(await admin.take(1)).toEqual([{ advanceAgreement: { stage: 'STALLED' } }]);
+    await Promise.all([anonymous.close(), admin.close()]);
     await server.dispose();
   });
 });

@@ -29,23 +29,16 @@ import type { AdvanceAgreementInput } from './dto/advance-agreement.input.js';
 import type { AgreementsArgs } from './dto/agreements.args.js';
 import type { CreateAgreementInput } from './dto/create-agreement.input.js';
 import type { RecordApprovalStepInput } from './dto/record-approval-step.input.js';
-import type { UpdateAgreementInput } from './dto/update-agreement.input.js';
+import {
+  DETAIL_FIELDS,
+  type DetailField,
+  type UpdateAgreementInput,
+} from './dto/update-agreement.input.js';
 import { AgreementEntity } from './entities/agreement.entity.js';
 import { PartyEntity } from './entities/party.entity.js';
 import type { Workflow } from './models/workflow.model.js';
 
 const AGREEMENT_CURSOR = 'agreement';
-
-/** The details updateAgreement may change, in the order events list them. */
-const DETAIL_FIELDS = [
-  'title',
-  'shortTitle',
-  'kind',
-  'summary',
-  'termYears',
-  'predecessorId',
-] as const;
-type DetailField = (typeof DETAIL_FIELDS)[number];
 
 /** What a write says about itself, recorded on the events it appends. */
 interface ChangeRecord {

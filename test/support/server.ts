@@ -80,13 +80,23 @@ export class TestServer {
     variables: Record<string, unknown> = {},
   ): Promise<Subscriber<T>> {
     const before = (await this.health()).subscriptions;
-    const subscriber = new Subscriber<T>(
+    const subscriber = this.overWebSocket<T>(query, variables);
+    await waitUntil(async () => (await this.health()).subscriptions > before || subscriber.failed);
+    return subscriber;
+  }
+
+  /** Sends any operation over graphql-ws, with `connectionParams` for the connection. */
+  overWebSocket<T = any>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    connectionParams?: Record<string, unknown>,
+  ): Subscriber<T> {
+    return new Subscriber<T>(
       this.url.replace('http', 'ws') + '/graphql',
       query,
       variables,
+      connectionParams,
     );
-    await waitUntil(async () => (await this.health()).subscriptions > before || subscriber.failed);
-    return subscriber;
   }
 
   async close(): Promise<void> {
@@ -112,8 +122,19 @@ export class Subscriber<T> {
   private readonly client: Client;
   private readonly dispose: () => void;
 
-  constructor(url: string, query: string, variables: Record<string, unknown>) {
-    this.client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+  constructor(
+    url: string,
+    query: string,
+    variables: Record<string, unknown>,
+    connectionParams?: Record<string, unknown>,
+  ) {
+    this.client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams,
+    });
     this.dispose = this.client.subscribe<T>(
       { query, variables },
       {

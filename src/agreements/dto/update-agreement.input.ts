@@ -3,16 +3,20 @@ import { IsUUID } from 'class-validator';
 import { ChangeRecordInput } from './change-record.input.js';
 import { CreateAgreementInput } from './create-agreement.input.js';
 
-/** The details that may change; null clears an optional one. The stage never changes here. */
+/** The details updateAgreement may change, in the order events list them. Never the stage. */
+export const DETAIL_FIELDS = [
+  'title',
+  'shortTitle',
+  'kind',
+  'summary',
+  'termYears',
+  'predecessorId',
+] as const;
+export type DetailField = (typeof DETAIL_FIELDS)[number];
+
+/** The details, each optional; null clears an optional one. */
 const AgreementDetails = PartialType(
-  PickType(CreateAgreementInput, [
-    'title',
-    'shortTitle',
-    'kind',
-    'summary',
-    'termYears',
-    'predecessorId',
-  ] as const),
+  PickType(CreateAgreementInput, DETAIL_FIELDS),
   // Validate explicit nulls too, so that `title: null` is refused instead of clearing the title.
   { skipNullProperties: false },
 );
