@@ -1,10 +1,11 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { Transform } from 'class-transformer';
+import { ValidationPipe, type Type, type ValidationError } from '@nestjs/common';
+import { plainToInstance, Transform } from 'class-transformer';
 import {
   isISO31661Alpha2,
   MaxDate,
   Matches,
   MinDate,
+  validate,
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
@@ -87,4 +88,14 @@ export function validationPipe(): ValidationPipe {
     stopAtFirstError: false,
     exceptionFactory: (errors) => DomainError.badInput(fieldErrors(errors)),
   });
+}
+
+/** Validates input that does not come through GraphQL (the command line) as the pipe would. */
+export async function validated<T extends object>(type: Type<T>, plain: object): Promise<T> {
+  const instance = plainToInstance(type, plain);
+  const errors = await validate(instance);
+  if (errors.length > 0) {
+    throw DomainError.badInput(fieldErrors(errors));
+  }
+  return instance;
 }

@@ -29,7 +29,10 @@ export class Database {
    */
   write<T>(work: (em: EntityManager) => Promise<T>, afterCommit?: (result: T) => void): Promise<T> {
     return this.exclusive(async () => {
-      const result = await this.dataSource.transaction(work);
+      const result = await this.dataSource.transaction(async (em) => {
+        await takeWriteLock(em);
+        return work(em);
+      });
       afterCommit?.(result);
       return result;
     });
@@ -40,4 +43,15 @@ export class Database {
     this.tail = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * Takes SQLite's write lock as the transaction's first statement, as BEGIN IMMEDIATE would
+ * (TypeORM only issues a plain BEGIN). Otherwise a transaction that reads first and writes later
+ * must upgrade its lock, and if another process (the token command, a second server) wrote in
+ * between, SQLite fails the upgrade at once with SQLITE_BUSY instead of waiting its turn. The
+ * statement is a no-op update of the one row every writer updates anyway.
+ */
+async function takeWriteLock(em: EntityManager): Promise<void> {
+  await em.query('UPDATE "event_counter" SET "lastSequence" = "lastSequence" WHERE "id" = 1');
 }

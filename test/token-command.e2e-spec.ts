@@ -1,0 +1,71 @@
+import { describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { runTokenCommand } from '../src/cli/token.js';
+import { TestServer, tempDir } from './support/server.js';
+
+async function token(file: string, ...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runTokenCommand(
+    argv,
+    { DATABASE_URL: `sqlite:${file}` },
+    { out: (line) => out.push(line), err: (line) => err.push(line) },
+  );
+  return { code, out, err: err.join('\n') };
+}
+
+describe('npm run token', () => {
+  it('creates the first token on a new database, then manages tokens beside a running server', async () => {
+    const file = join(tempDir(), 'ratify.sqlite');
+    const created = await token(file, 'create', '--name', 'ops', '--role', 'ADMIN');
+    expect(created).toMatchObject({ code: 0, out: [expect.stringMatching(/^rat_/)] });
+    expect(created.err).toContain('shown this once');
+
+    const server = await TestServer.start({ file, seedDemo: false });
+    try {
+      const ops = created.out[0];
+      const { createApiToken } = await server.ok(
+        `mutation { createApiToken(name: "desk", role: EDITOR) { apiToken { id } } }`,
+        {},
+        ops,
+      );
+      const listed = await token(file, 'list');
+      expect(listed.out).toEqual([
+        expect.stringMatching(/ADMIN +ops {2}\(active; last used 20/),
+        expect.stringMatching(/EDITOR +desk {2}\(active; last used never\)/),
+      ]);
+
+      const opsId = listed.out[0].split(' ')[0];
+      expect(await token(file, 'revoke', '--id', opsId)).toMatchObject({
+        code: 0,
+        err: 'Revoked token "ops".',
+      });
+      const refused = await server.gql(`{ apiTokens { id } }`, {}, ops);
+      expect(refused.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      expect(createApiToken.apiToken.id).toEqual(expect.any(String));
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('explains what is wrong, and exits non-zero, without writing', async () => {
+    const file = join(tempDir(), 'ratify.sqlite');
+    expect(await token(file)).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('No command given.'),
+    });
+    expect(await token(file, 'create', '--name', 'x', '--role', 'OWNER')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('role must be one of the following values: EDITOR, ADMIN'),
+    });
+    expect(await token(file, 'create', '--name', 'system', '--role', 'ADMIN')).toMatchObject({
+      code: 1,
+      err: 'Invalid input. name: system is reserved; choose another name',
+    });
+    expect(
+      await token(file, 'revoke', '--id', '00000000-0000-4000-8000-000000000000'),
+    ).toMatchObject({ code: 1 });
+    expect(await token(file, 'list')).toMatchObject({ code: 0, out: [] });
+    expect(await token(file, 'list', '--bogus')).toMatchObject({ code: 2 });
+  });
+});
