@@ -10,6 +10,10 @@ export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   INVALID_TRANSITION = 'INVALID_TRANSITION',
   VERSION_CONFLICT = 'VERSION_CONFLICT',
+  /** A request over the depth, cost or alias limits, refused before any resolver ran. */
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  /** Too many writes from one token or address; `retryAfter` seconds until the next is taken. */
+  RATE_LIMITED = 'RATE_LIMITED',
 }
 
 export type ErrorDetails = Record<string, unknown>;

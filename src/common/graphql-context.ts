@@ -10,14 +10,23 @@ export interface RequestContext {
   req?: Request;
 }
 
+/** What graphql-ws keeps per connection (`ctx.extra`): the principal verified in onConnect. */
+export interface WebSocketExtra {
+  principal?: Principal;
+}
+
 interface WebSocketContext {
   connectionParams?: Readonly<Record<string, unknown>>;
+  extra?: WebSocketExtra;
 }
 
 /** Builds the context from Apollo's `{ req }` (HTTP) or graphql-ws's context (WebSocket). */
 export function requestContext(source: { req?: Request } | WebSocketContext): RequestContext {
   if ('connectionParams' in source) {
-    return { authorization: source.connectionParams?.authorization };
+    return {
+      authorization: source.connectionParams?.authorization,
+      principal: source.extra?.principal,
+    };
   }
   const req = (source as { req?: Request }).req;
   return { req, authorization: req?.headers.authorization };

@@ -1,6 +1,10 @@
-import { unwrapResolverError } from '@apollo/server/errors';
 import { Logger } from '@nestjs/common';
-import type { ExecutionResult, FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
+import {
+  GraphQLError,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLFormattedError,
+} from 'graphql';
 import { DomainError, ErrorCode } from './domain-error.js';
 
 /** The one place where errors become what a client sees (HTTP and WebSocket alike). */
@@ -17,6 +21,15 @@ const CLIENT_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
+
+/** The error that started it all, under the GraphQLErrors that wrap it on the way out. */
+function causeOf(error: unknown): unknown {
+  let cause = error;
+  while (cause instanceof GraphQLError && cause.originalError) {
+    cause = cause.originalError;
+  }
+  return cause;
+}
 
 /** The extensions of a domain error: its code and the details that code promises. */
 function extensionsOf(error: DomainError): Record<string, unknown> {
@@ -47,6 +60,10 @@ function extensionsOf(error: DomainError): Record<string, unknown> {
       };
     case ErrorCode.VERSION_CONFLICT:
       return { code: error.code, ...pick('expectedVersion', 'actualVersion') };
+    case ErrorCode.QUERY_TOO_COMPLEX:
+      return { code: error.code, ...pick('limit', 'value', 'max') };
+    case ErrorCode.RATE_LIMITED:
+      return { code: error.code, ...pick('retryAfter') };
     default: {
       const unhandled: never = error.code;
       throw new Error(`No mapping for error code ${String(unhandled)}`);
@@ -65,7 +82,7 @@ export function formatGraphQLError(
   error: unknown,
   requestErrorCode?: string,
 ): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const original = causeOf(error);
   const { locations, path } = formatted;
   if (original instanceof DomainError) {
     return { message: original.message, locations, path, extensions: extensionsOf(original) };
@@ -104,4 +121,15 @@ export function formatExecutionResult(result: ExecutionResult): FormattedExecuti
       ),
     ),
   };
+}
+
+/**
+ * A domain error raised before execution (limits, access to reads), as Apollo needs it to answer
+ * with an HTTP status other than 500; formatGraphQLError still maps it by its cause.
+ */
+export function requestError(error: DomainError, status: number): GraphQLError {
+  return new GraphQLError(error.message, {
+    originalError: error,
+    extensions: { code: error.code, http: { status } },
+  });
 }

@@ -10,7 +10,28 @@ describe('loadConfig', () => {
       seedDemo: true,
       nodeEnv: 'development',
       logLevels: ['fatal', 'error', 'warn', 'log'],
+      requireAuthForReads: false,
+      introspection: true,
+      trustProxy: false,
+      rateLimitWritesPerMinute: 300,
+      limits: { maxDepth: 12, maxCost: 25000, maxAliases: 30, maxBodyBytes: 100000 },
     });
+  });
+
+  it('turns introspection off in production unless asked for', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).introspection,
+    ).toBe(true);
+  });
+
+  it.each([
+    ['true', true],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
+    ['::1, fd00::/8', '::1, fd00::/8'],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('reads every variable', () => {
@@ -22,6 +43,12 @@ describe('loadConfig', () => {
         SEED_DEMO: 'false',
         NODE_ENV: 'production',
         LOG_LEVEL: 'debug',
+        REQUIRE_AUTH_FOR_READS: 'true',
+        RATE_LIMIT_WRITES_PER_MINUTE: '0',
+        GRAPHQL_MAX_DEPTH: '8',
+        GRAPHQL_MAX_COST: '1000',
+        GRAPHQL_MAX_ALIASES: '5',
+        MAX_BODY_BYTES: '20000',
       }),
     ).toEqual({
       port: 0,
@@ -30,6 +57,11 @@ describe('loadConfig', () => {
       seedDemo: false,
       nodeEnv: 'production',
       logLevels: ['fatal', 'error', 'warn', 'log', 'debug'],
+      requireAuthForReads: true,
+      introspection: false,
+      trustProxy: false,
+      rateLimitWritesPerMinute: 0,
+      limits: { maxDepth: 8, maxCost: 1000, maxAliases: 5, maxBodyBytes: 20000 },
     });
   });
 
@@ -42,16 +74,22 @@ describe('loadConfig', () => {
       NODE_ENV: 'staging',
       LOG_LEVEL: 'loud',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      TRUST_PROXY: 'everyone',
+      RATE_LIMIT_WRITES_PER_MINUTE: '-1',
+      GRAPHQL_MAX_DEPTH: '1',
     };
     expect(() => loadConfig(env)).toThrow(
       expect.objectContaining({
         problems: [
-          'PORT="70000": must be a port number from 0 to 65535',
+          'PORT="70000": must be a whole number from 0 to 65535',
           expect.stringMatching(/^DATABASE_URL=/),
           expect.stringMatching(/^ADMIN_TOKEN=.*at least 16 characters/),
           expect.stringMatching(/^SEED_DEMO=/),
           expect.stringMatching(/^NODE_ENV=/),
           expect.stringMatching(/^LOG_LEVEL=/),
+          expect.stringMatching(/^TRUST_PROXY=/),
+          expect.stringMatching(/^RATE_LIMIT_WRITES_PER_MINUTE=/),
+          expect.stringMatching(/^GRAPHQL_MAX_DEPTH=/),
           expect.stringMatching(/^REDIS_URL=/),
         ],
       }),

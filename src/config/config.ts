@@ -9,6 +9,24 @@ export interface AppConfig {
   readonly seedDemo: boolean;
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly logLevels: LogLevel[];
+  /** Queries and subscriptions need a token too. */
+  readonly requireAuthForReads: boolean;
+  /** Introspection of the schema; off in production unless asked for. */
+  readonly introspection: boolean;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client IP. */
+  readonly trustProxy: boolean | number | string;
+  /** Mutations per minute per token and per IP; 0 turns the limit off. */
+  readonly rateLimitWritesPerMinute: number;
+  readonly limits: RequestLimits;
+}
+
+/** Bounds on one GraphQL request, enforced before any resolver runs. */
+export interface RequestLimits {
+  readonly maxDepth: number;
+  /** Fields selected, each multiplied by the `first` (or list size) of the lists above it. */
+  readonly maxCost: number;
+  readonly maxAliases: number;
+  readonly maxBodyBytes: number;
 }
 
 export interface DatabaseConfig {
@@ -32,6 +50,36 @@ const NODE_ENVS = ['development', 'production', 'test'] as const;
 const ADMIN_TOKEN_MIN_LENGTH = 16;
 
 type Env = Record<string, string | undefined>;
+
+const integer =
+  (min: number, max: number) =>
+  (value: string): Parsed<number> =>
+    /^\d{1,9}$/.test(value) && Number(value) >= min && Number(value) <= max
+      ? ok(Number(value))
+      : bad(`must be a whole number from ${min} to ${max}`);
+
+const boolean = (value: string): Parsed<boolean> => {
+  const lower = value.toLowerCase();
+  if (['true', '1', 'yes'].includes(lower)) return ok(true);
+  if (['false', '0', 'no'].includes(lower)) return ok(false);
+  return bad('must be true or false');
+};
+
+/** `true`/`false`, a hop count, or addresses and subnets (and loopback, linklocal, uniquelocal). */
+function parseTrustProxy(value: string): Parsed<boolean | number | string> {
+  const flag = boolean(value);
+  if ('value' in flag) return flag;
+  if (/^\d{1,2}$/.test(value)) return ok(Number(value));
+  const entries = value.split(',').map((entry) => entry.trim());
+  const valid = entries.every(
+    (entry) =>
+      ['loopback', 'linklocal', 'uniquelocal'].includes(entry) ||
+      /^(\d{1,3}(\.\d{1,3}){3}|[\da-f:]*:[\da-f:.]*)(\/\d{1,3})?$/i.test(entry),
+  );
+  return valid
+    ? ok(entries.join(', '))
+    : bad('must be true, false, a hop count, or addresses/subnets separated by commas');
+}
 type Parsed<T> = { value: T } | { problem: string };
 const ok = <T>(value: T): Parsed<T> => ({ value });
 const bad = (problem: string): { problem: string } => ({ problem });
@@ -55,11 +103,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return parsed.value;
   };
 
-  const port = read('PORT', 3000, (value) =>
-    /^\d{1,5}$/.test(value) && Number(value) <= 65535
-      ? ok(Number(value))
-      : bad('must be a port number from 0 to 65535'),
-  );
+  const port = read('PORT', 3000, integer(0, 65535));
   const database = read<DatabaseConfig>(
     'DATABASE_URL',
     { type: 'sqlite', path: 'data/ratify.sqlite' },
@@ -70,12 +114,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ? ok(value)
       : bad(`must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters without spaces`),
   );
-  const seedDemo = read('SEED_DEMO', true, (value) => {
-    const lower = value.toLowerCase();
-    if (['true', '1', 'yes'].includes(lower)) return ok(true);
-    if (['false', '0', 'no'].includes(lower)) return ok(false);
-    return bad('must be true or false');
-  });
+  const seedDemo = read('SEED_DEMO', true, boolean);
   const nodeEnv = read<AppConfig['nodeEnv']>('NODE_ENV', 'development', (value) =>
     (NODE_ENVS as readonly string[]).includes(value)
       ? ok(value as AppConfig['nodeEnv'])
@@ -86,6 +125,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     const level = LOG_LEVEL_ALIASES[lower] ?? (lower as LogLevel);
     return LOG_LEVELS.includes(level) ? ok(level) : bad(`must be one of ${LOG_LEVELS.join(', ')}`);
   });
+  const requireAuthForReads = read('REQUIRE_AUTH_FOR_READS', false, boolean);
+  const introspection = read('GRAPHQL_INTROSPECTION', nodeEnv !== 'production', boolean);
+  const trustProxy = read<boolean | number | string>('TRUST_PROXY', false, parseTrustProxy);
+  const rateLimitWritesPerMinute = read('RATE_LIMIT_WRITES_PER_MINUTE', 300, integer(0, 1_000_000));
+  const limits: RequestLimits = {
+    maxDepth: read('GRAPHQL_MAX_DEPTH', 12, integer(2, 100)),
+    maxCost: read('GRAPHQL_MAX_COST', 25_000, integer(10, 10_000_000)),
+    maxAliases: read('GRAPHQL_MAX_ALIASES', 30, integer(0, 1000)),
+    maxBodyBytes: read('MAX_BODY_BYTES', 100_000, integer(1000, 100_000_000)),
+  };
   read('REDIS_URL', null, () =>
     bad('Redis pub/sub is not available in this version yet; unset REDIS_URL'),
   );
@@ -100,6 +149,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seedDemo,
     nodeEnv,
     logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(logLevel) + 1),
+    requireAuthForReads,
+    introspection,
+    trustProxy,
+    rateLimitWritesPerMinute,
+    limits,
   };
 }
 

@@ -1,0 +1,166 @@
+import {
+  getNamedType,
+  getNullableType,
+  isListType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  valueFromAST,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { RequestLimits } from '../config/config.js';
+import { DomainError, ErrorCode } from './domain-error.js';
+
+/** How many items a list outside a connection (a party list) is assumed to hold, for the cost. */
+export const ASSUMED_LIST_SIZE = 10;
+
+export interface OperationSize {
+  /** The deepest chain of nested fields. */
+  depth: number;
+  /** Every field counts 1, times the `first` (or assumed size) of each list above it. */
+  cost: number;
+  /** Fields selected under another name. */
+  aliases: number;
+}
+
+/**
+ * Sizes an operation before it runs, from the query text, its variables and the schema's
+ * argument defaults, so that a request asking for too much is refused before any resolver runs.
+ * Fragments are followed (each spread at most once per path, so a cycle cannot loop).
+ */
+export function measureOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> = {},
+): OperationSize | null {
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = operationName
+    ? operations.find((candidate) => candidate.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
+  const root = operation && schema.getRootType(operation.operation);
+  if (!operation || !root) {
+    return null; // GraphQL itself reports the missing operation
+  }
+  const fragments = new Map(
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
+  );
+  let aliases = 0;
+
+  /** `pageSize`: the `first` of the connection field whose selection this is, if any. */
+  const measure = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLNamedType | undefined,
+    seen: ReadonlySet<string>,
+    pageSize?: number,
+  ): { cost: number; depth: number } => {
+    let cost = 0;
+    let depth = 0;
+    for (const selection of selectionSet.selections) {
+      let inner: { cost: number; depth: number };
+      if (selection.kind === Kind.FIELD) {
+        if (selection.alias) {
+          aliases += 1;
+        }
+        const field = fieldOf(parent, selection.name.value);
+        const children = selection.selectionSet
+          ? measure(
+              selection.selectionSet,
+              field && getNamedType(field.type),
+              seen,
+              firstOf(field, selection, variables),
+            )
+          : { cost: 0, depth: 0 };
+        // A list repeats its selection: a connection's `edges` as often as its `first`.
+        const repeat =
+          field && isListType(getNullableType(field.type)) ? (pageSize ?? ASSUMED_LIST_SIZE) : 1;
+        inner = { cost: 1 + repeat * children.cost, depth: 1 + children.depth };
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition
+          ? schema.getType(selection.typeCondition.name.value)
+          : parent;
+        inner = measure(selection.selectionSet, type, seen, pageSize);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment || seen.has(fragment.name.value)) {
+          continue;
+        }
+        inner = measure(
+          fragment.selectionSet,
+          schema.getType(fragment.typeCondition.name.value),
+          new Set([...seen, fragment.name.value]),
+          pageSize,
+        );
+      }
+      cost += inner.cost;
+      depth = Math.max(depth, inner.depth);
+    }
+    return { cost, depth };
+  };
+
+  const { cost, depth } = measure(operation.selectionSet, root, new Set());
+  return { cost, depth, aliases };
+}
+
+function fieldOf(
+  parent: GraphQLNamedType | undefined,
+  name: string,
+): GraphQLField<unknown, unknown> | undefined {
+  return parent && (isObjectType(parent) || isInterfaceType(parent))
+    ? parent.getFields()[name]
+    : undefined;
+}
+
+/** The `first` a field is asked for (its argument, a variable, or the schema default). */
+function firstOf(
+  field: GraphQLField<unknown, unknown> | undefined,
+  node: FieldNode,
+  variables: Record<string, unknown>,
+): number | undefined {
+  const first = field?.args.find((arg) => arg.name === 'first');
+  if (!first) {
+    return undefined;
+  }
+  const given = node.arguments?.find((arg) => arg.name.value === 'first');
+  const value = (given && valueFromAST(given.value, first.type, variables)) ?? first.defaultValue;
+  return typeof value === 'number' && Number.isFinite(value) ? Math.max(value, 0) : undefined;
+}
+
+/** The refusal of an operation beyond the limits, or null when it is within them. */
+export function limitRefusal(
+  size: OperationSize | null,
+  limits: RequestLimits,
+): DomainError | null {
+  if (!size) {
+    return null;
+  }
+  const checks = [
+    ['depth', size.depth, limits.maxDepth, 'GRAPHQL_MAX_DEPTH'],
+    ['cost', size.cost, limits.maxCost, 'GRAPHQL_MAX_COST'],
+    ['aliases', size.aliases, limits.maxAliases, 'GRAPHQL_MAX_ALIASES'],
+  ] as const;
+  for (const [limit, value, max, variable] of checks) {
+    if (value > max) {
+      return new DomainError(
+        ErrorCode.QUERY_TOO_COMPLEX,
+        `The query's ${limit} is ${value}, over the server's limit of ${max} (${variable}). Ask for fewer or smaller lists, less nesting, or fewer aliases, and page with first/after.`,
+        { limit, value, max },
+      );
+    }
+  }
+  return null;
+}
