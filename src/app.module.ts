@@ -5,7 +5,6 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { AgreementsModule } from './agreements/agreements.module.js';
 import { ApiTokensService } from './auth/api-tokens.service.js';
 import { AuthModule } from './auth/auth.module.js';
-import { ReadAccessPlugin } from './auth/read-access.plugin.js';
 import { GraphQLExceptionFilter } from './common/graphql-exception.filter.js';
 import { graphqlOptions } from './common/graphql-options.js';
 import { RequestLimitsPlugin } from './common/request-limits.plugin.js';
@@ -39,7 +38,6 @@ export class AppModule {
         { provide: APP_PIPE, useFactory: validationPipe },
         { provide: APP_FILTER, useClass: GraphQLExceptionFilter },
         RequestLimitsPlugin,
-        ReadAccessPlugin,
         ...(config.seedDemo ? [DemoSeeder] : []),
       ],
     };

@@ -36,6 +36,7 @@ import {
 } from './dto/update-agreement.input.js';
 import { AgreementEntity } from './entities/agreement.entity.js';
 import { PartyEntity } from './entities/party.entity.js';
+import { once } from './idempotency.js';
 import type { Workflow } from './models/workflow.model.js';
 
 const AGREEMENT_CURSOR = 'agreement';
@@ -144,30 +145,42 @@ export class AgreementsService {
   }
 
   advance(input: AdvanceAgreementInput, actor: Principal): Promise<AgreementEntity> {
-    return this.log.write((log) => this.advanceIn(log, input, actor));
+    return this.log.write((log) =>
+      once(log, actor, 'advanceAgreement', input, () => this.advanceIn(log, input, actor)),
+    );
   }
 
   recordApprovalStep(input: RecordApprovalStepInput, actor: Principal): Promise<AgreementEntity> {
-    return this.log.write(async (log) => {
-      const agreement = await lockForChange(log.em, input.agreementId, input.expectedVersion);
-      const occurredAt = input.occurredAt ?? new Date();
-      const outcome = approvalStepOutcome(
-        stateOf(agreement),
-        input.partyCode,
-        input.status,
-        occurredAt,
-      );
-      // A vote is recorded whole: counts not given are unknown, not carried over.
-      const counts = [input.votesFor, input.votesAgainst, input.abstentions];
-      const vote = counts.some((count) => count != null)
-        ? {
-            votesFor: input.votesFor ?? null,
-            votesAgainst: input.votesAgainst ?? null,
-            abstentions: input.abstentions ?? null,
-          }
-        : {};
-      return applyOutcome(log, agreement, outcome, { ...input, actor, occurredAt, vote });
-    });
+    return this.log.write((log) =>
+      once(log, actor, 'recordApprovalStep', input, () =>
+        this.recordApprovalStepIn(log, input, actor),
+      ),
+    );
+  }
+
+  private async recordApprovalStepIn(
+    log: LogWriter,
+    input: RecordApprovalStepInput,
+    actor: Principal,
+  ): Promise<AgreementEntity> {
+    const agreement = await lockForChange(log.em, input.agreementId, input.expectedVersion);
+    const occurredAt = input.occurredAt ?? new Date();
+    const outcome = approvalStepOutcome(
+      stateOf(agreement),
+      input.partyCode,
+      input.status,
+      occurredAt,
+    );
+    // A vote is recorded whole: counts not given are unknown, not carried over.
+    const counts = [input.votesFor, input.votesAgainst, input.abstentions];
+    const vote = counts.some((count) => count != null)
+      ? {
+          votesFor: input.votesFor ?? null,
+          votesAgainst: input.votesAgainst ?? null,
+          abstentions: input.abstentions ?? null,
+        }
+      : {};
+    return applyOutcome(log, agreement, outcome, { ...input, actor, occurredAt, vote });
   }
 
   /** Creation inside a caller's transaction (the demo seed writes several at once). */

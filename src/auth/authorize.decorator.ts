@@ -8,12 +8,13 @@ import {
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { RequestContext } from '../common/graphql-context.js';
 import type { Principal } from './principal.js';
+import { RateLimitGuard } from './rate-limit.guard.js';
 import { RolesGuard } from './roles.guard.js';
 import { REQUIRED_ROLE, type Role } from './role.js';
 
-/** The operation needs a valid token whose role is `role` or stronger. */
+/** A write: rate-limited, and needs a valid token whose role is `role` or stronger. */
 export const Authorize = (role: Role) =>
-  applyDecorators(SetMetadata(REQUIRED_ROLE, role), UseGuards(RolesGuard));
+  applyDecorators(SetMetadata(REQUIRED_ROLE, role), UseGuards(RateLimitGuard, RolesGuard));
 
 /** The verified principal of an operation marked with @Authorize. */
 export const CurrentPrincipal = createParamDecorator(

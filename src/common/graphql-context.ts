@@ -1,33 +1,59 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
+import proxyaddr from 'proxy-addr';
 import type { Principal } from '../auth/principal.js';
 
 /** What each GraphQL operation carries, over HTTP or WebSocket alike. */
 export interface RequestContext {
   /** The Authorization header (HTTP) or `connectionParams.authorization` (WebSocket). */
   authorization?: unknown;
-  /** Set by the roles guard once the token is verified. */
+  /** Set once the token is verified (the roles guard, or onConnect for a WebSocket). */
   principal?: Principal;
+  /** The client's address, behind the proxies TRUST_PROXY trusts. */
+  clientAddress?: string;
+  /** The HTTP request; absent over WebSocket. */
   req?: Request;
 }
 
 /** What graphql-ws keeps per connection (`ctx.extra`): the principal verified in onConnect. */
 export interface WebSocketExtra {
+  request: IncomingMessage;
   principal?: Principal;
 }
 
 interface WebSocketContext {
   connectionParams?: Readonly<Record<string, unknown>>;
-  extra?: WebSocketExtra;
+  extra: WebSocketExtra;
 }
 
-/** Builds the context from Apollo's `{ req }` (HTTP) or graphql-ws's context (WebSocket). */
-export function requestContext(source: { req?: Request } | WebSocketContext): RequestContext {
-  if ('connectionParams' in source) {
-    return {
-      authorization: source.connectionParams?.authorization,
-      principal: source.extra?.principal,
-    };
+/** Express's reading of TRUST_PROXY, for connections that do not pass through Express. */
+function trustFunction(
+  trustProxy: boolean | number | string,
+): (address: string, hop: number) => boolean {
+  if (typeof trustProxy === 'boolean') {
+    return () => trustProxy;
   }
-  const req = (source as { req?: Request }).req;
-  return { req, authorization: req?.headers.authorization };
+  if (typeof trustProxy === 'number') {
+    return (_address, hop) => hop < trustProxy;
+  }
+  return proxyaddr.compile(trustProxy.split(/\s*,\s*/));
+}
+
+/**
+ * Builds the context from Apollo's `{ req }` (HTTP) or graphql-ws's context (WebSocket). Over
+ * HTTP Express has applied TRUST_PROXY to `req.ip`; a WebSocket upgrade gets the same rule here.
+ */
+export function requestContextFactory(trustProxy: boolean | number | string) {
+  const trust = trustFunction(trustProxy);
+  return (source: { req: Request } | WebSocketContext): RequestContext => {
+    if ('extra' in source) {
+      return {
+        authorization: source.connectionParams?.authorization,
+        principal: source.extra.principal,
+        clientAddress: proxyaddr(source.extra.request, trust),
+      };
+    }
+    const { req } = source;
+    return { req, authorization: req.headers.authorization, clientAddress: req.ip };
+  };
 }

@@ -10,7 +10,7 @@ import {
 import type { ServerOptions } from 'graphql-ws';
 import type { ApiTokensService } from '../auth/api-tokens.service.js';
 import type { AppConfig, RequestLimits } from '../config/config.js';
-import { requestContext, type WebSocketExtra } from './graphql-context.js';
+import { requestContextFactory, type WebSocketExtra } from './graphql-context.js';
 import { formatExecutionResult, formatGraphQLError } from './graphql-errors.js';
 import { limitRefusal, measureOperation } from './query-limits.js';
 
@@ -38,12 +38,10 @@ function overLimits(args: ExecutionArgs, limits: RequestLimits): ExecutionResult
 function webSocketOptions(
   config: AppConfig,
   tokens: ApiTokensService,
-): GraphQLWsSubscriptionsConfig &
-  Pick<
-    ServerOptions<Record<string, unknown>, WebSocketExtra>,
-    'onError' | 'execute' | 'subscribe'
-  > {
-  return {
+): GraphQLWsSubscriptionsConfig {
+  const options: Partial<ServerOptions<Record<string, unknown>, WebSocketExtra>> & {
+    path: string;
+  } = {
     path: GRAPHQL_PATH,
     onConnect: async (ctx) => {
       const authorization = ctx.connectionParams?.authorization;
@@ -52,7 +50,7 @@ function webSocketOptions(
       }
       try {
         // Kept on the connection, never sent back in the acknowledgement.
-        (ctx.extra as WebSocketExtra).principal = await tokens.authenticate(authorization);
+        ctx.extra.principal = await tokens.authenticate(authorization);
         return true;
       } catch {
         return false;
@@ -65,6 +63,8 @@ function webSocketOptions(
     onError: (_ctx, _id, _payload, errors) =>
       errors.map((error) => formatGraphQLError(error.toJSON(), error, 'GRAPHQL_VALIDATION_FAILED')),
   };
+  // graphql-ws calls these with its own connection type (`ctx.extra` holds the upgrade request).
+  return options as unknown as GraphQLWsSubscriptionsConfig;
 }
 
 export function graphqlOptions(config: AppConfig, tokens: ApiTokensService): ApolloDriverConfig {
@@ -75,7 +75,7 @@ export function graphqlOptions(config: AppConfig, tokens: ApiTokensService): Apo
     // Built in memory at start; the committed schema.gql is written by `npm run generate`.
     autoSchemaFile: true,
     sortSchema: true,
-    context: requestContext,
+    context: requestContextFactory(config.trustProxy),
     subscriptions: { 'graphql-ws': webSocketOptions(config, tokens) },
     formatError: formatGraphQLError,
     autoTransformHttpErrors: false,

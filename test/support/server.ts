@@ -23,8 +23,13 @@ export class TestServer {
     readonly file: string,
   ) {}
 
-  /** Boots on `file` (a new temporary file by default), listening on a free port. */
-  static async start(options: { file?: string; seedDemo?: boolean } = {}): Promise<TestServer> {
+  /**
+   * Boots on `file` (a new temporary file by default), listening on a free port. Writes are not
+   * rate-limited unless `env` sets RATE_LIMIT_WRITES_PER_MINUTE; `env` overrides any variable.
+   */
+  static async start(
+    options: { file?: string; seedDemo?: boolean; env?: Record<string, string> } = {},
+  ): Promise<TestServer> {
     const file = options.file ?? join(tempDir(), 'ratify.sqlite');
     const config = loadConfig({
       DATABASE_URL: `sqlite:${file}`,
@@ -32,6 +37,8 @@ export class TestServer {
       SEED_DEMO: String(options.seedDemo ?? true),
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'fatal',
+      RATE_LIMIT_WRITES_PER_MINUTE: '0',
+      ...options.env,
     });
     const app = await createApp(config);
     await app.listen(0, '127.0.0.1');

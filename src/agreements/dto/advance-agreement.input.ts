@@ -1,10 +1,10 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsEnum, IsUUID } from 'class-validator';
 import { WorkflowAction } from '../../workflow/index.js';
-import { ChangeRecordInput } from './change-record.input.js';
+import { IdempotentChangeInput } from './change-record.input.js';
 
 @InputType()
-export class AdvanceAgreementInput extends ChangeRecordInput {
+export class AdvanceAgreementInput extends IdempotentChangeInput {
   @Field(() => ID)
   @IsUUID()
   agreementId: string;

@@ -1,5 +1,14 @@
 import { Field, GraphQLISODateTime, InputType, Int } from '@nestjs/graphql';
-import { IsDate, IsInt, IsOptional, IsString, IsUrl, MaxLength, Min } from 'class-validator';
+import {
+  IsDate,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { IsPlainText, IsWorldDate, Trim } from '../../common/validation.js';
 
 /** Why a change was made and where it is reported: recorded on its event. */
@@ -41,4 +50,20 @@ export class ChangeRecordInput extends SourcedInput {
   @IsDate()
   @IsWorldDate()
   occurredAt?: Date | null;
+}
+
+/** A workflow write a client may retry safely. */
+@InputType({ isAbstract: true })
+export class IdempotentChangeInput extends ChangeRecordInput {
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Any unique string (a UUID): a retry with the same key within 24 hours returns the first result and writes nothing.',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  @IsPlainText()
+  idempotencyKey?: string | null;
 }

@@ -2,13 +2,13 @@ import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { IsEnum, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { IsPartyCode, UpperCase } from '../../common/validation.js';
 import { ApprovalStatus } from '../../workflow/index.js';
-import { ChangeRecordInput } from './change-record.input.js';
+import { IdempotentChangeInput } from './change-record.input.js';
 
 /** Larger than any legislature; keeps counts far from integer limits. */
 const MAX_VOTES = 100_000;
 
 @InputType()
-export class RecordApprovalStepInput extends ChangeRecordInput {
+export class RecordApprovalStepInput extends IdempotentChangeInput {
   @Field(() => ID)
   @IsUUID()
   agreementId: string;

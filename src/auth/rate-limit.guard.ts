@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import type { RequestContext } from '../common/graphql-context.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { RateLimiter } from './rate-limiter.js';
+
+/**
+ * Limits writes per client address and per token (RATE_LIMIT_WRITES_PER_MINUTE), before the
+ * token is even checked, so that guessing tokens is limited too.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.limiter.enabled) {
+      return true;
+    }
+    const request = GqlExecutionContext.create(context).getContext<RequestContext>();
+    const keys = [`address:${request.clientAddress ?? 'unknown'}`];
+    if (typeof request.authorization === 'string' && request.authorization) {
+      keys.push(`token:${createHash('sha256').update(request.authorization).digest('hex')}`);
+    }
+    const retryAfter = this.limiter.take(keys);
+    if (retryAfter === null) {
+      return true;
+    }
+    request.req?.res?.setHeader('Retry-After', String(retryAfter));
+    throw new DomainError(
+      ErrorCode.RATE_LIMITED,
+      `Too many writes: at most ${this.config.rateLimitWritesPerMinute} a minute per token and per address (RATE_LIMIT_WRITES_PER_MINUTE). Retry in ${retryAfter} s.`,
+      { retryAfter },
+    );
+  }
+}
