@@ -1,7 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import proxyaddr from 'proxy-addr';
+import type { ApiTokensService } from '../auth/api-tokens.service.js';
 import type { Principal } from '../auth/principal.js';
+import type { AppConfig } from '../config/config.js';
+import { DomainError } from './domain-error.js';
+import { requestError } from './graphql-errors.js';
 
 /** What each GraphQL operation carries, over HTTP or WebSocket alike. */
 export interface RequestContext {
@@ -42,10 +46,14 @@ function trustFunction(
 /**
  * Builds the context from Apollo's `{ req }` (HTTP) or graphql-ws's context (WebSocket). Over
  * HTTP Express has applied TRUST_PROXY to `req.ip`; a WebSocket upgrade gets the same rule here.
+ *
+ * With REQUIRE_AUTH_FOR_READS an HTTP request without a valid token is refused here, before its
+ * query is even parsed, so that no part of the schema shows through to a stranger (a WebSocket
+ * is checked when it opens).
  */
-export function requestContextFactory(trustProxy: boolean | number | string) {
-  const trust = trustFunction(trustProxy);
-  return (source: { req: Request } | WebSocketContext): RequestContext => {
+export function requestContextFactory(config: AppConfig, tokens: ApiTokensService) {
+  const trust = trustFunction(config.trustProxy);
+  return async (source: { req: Request } | WebSocketContext): Promise<RequestContext> => {
     if ('extra' in source) {
       return {
         authorization: source.connectionParams?.authorization,
@@ -54,6 +62,18 @@ export function requestContextFactory(trustProxy: boolean | number | string) {
       };
     }
     const { req } = source;
-    return { req, authorization: req.headers.authorization, clientAddress: req.ip };
+    const context: RequestContext = {
+      req,
+      authorization: req.headers.authorization,
+      clientAddress: req.ip,
+    };
+    if (config.requireAuthForReads) {
+      try {
+        context.principal = await tokens.authenticate(context.authorization);
+      } catch (error) {
+        throw error instanceof DomainError ? requestError(error, 401) : error;
+      }
+    }
+    return context;
   };
 }

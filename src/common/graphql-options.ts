@@ -75,7 +75,7 @@ export function graphqlOptions(config: AppConfig, tokens: ApiTokensService): Apo
     // Built in memory at start; the committed schema.gql is written by `npm run generate`.
     autoSchemaFile: true,
     sortSchema: true,
-    context: requestContextFactory(config.trustProxy),
+    context: requestContextFactory(config, tokens),
     subscriptions: { 'graphql-ws': webSocketOptions(config, tokens) },
     formatError: formatGraphQLError,
     autoTransformHttpErrors: false,
