@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AgreementFactory } from './factories/agreement.factory.js';
+import { allEvents } from './support/pages.js';
 import { TestServer } from './support/server.js';
 
 const ADVANCE = `mutation ($input: AdvanceAgreementInput!) { advanceAgreement(input: $input) { stage version } }`;
@@ -135,24 +136,6 @@ describe('concurrent writes to one agreement', () => {
     return applied;
   }
 
-  /** Every event, or every event of one agreement, page by page. */
-  async function allEvents(
-    agreementId?: string,
-  ): Promise<{ sequence: number; toStage: string | null }[]> {
-    const nodes: { sequence: number; toStage: string | null }[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const { events }: any = await server.ok(
-        `query ($id: ID, $after: String) { events(agreementId: $id, first: 100, after: $after) {
-           pageInfo { hasNextPage endCursor } edges { node { sequence toStage } } } }`,
-        { id: agreementId, after },
-      );
-      nodes.push(...events.edges.map((edge: any) => edge.node));
-      if (!events.pageInfo.hasNextPage) return nodes;
-      after = events.pageInfo.endCursor;
-    }
-  }
-
   /** Checks one agreement after the storm: its version, its events and its stage all agree. */
   async function consistent(agreementId: string, applied: number): Promise<void> {
     const { agreement } = await server.ok(
@@ -161,7 +144,7 @@ describe('concurrent writes to one agreement', () => {
         id: agreementId,
       },
     );
-    const events = await allEvents(agreementId);
+    const events = await allEvents(server, agreementId);
     expect(agreement.version).toBe(1 + applied);
     expect(events).toHaveLength(1 + applied);
     expect(
@@ -174,7 +157,7 @@ describe('concurrent writes to one agreement', () => {
 
   /** The whole log: sequences 1, 2, 3, ... with no gap and no repeat. */
   async function gapFreeLog(): Promise<void> {
-    const sequences = (await allEvents()).map((event) => event.sequence);
+    const sequences = (await allEvents(server)).map((event) => event.sequence);
     expect(sequences).toEqual(Array.from({ length: sequences.length }, (_, i) => i + 1));
   }
 
