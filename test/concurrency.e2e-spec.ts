@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AgreementFactory } from './factories/agreement.factory.js';
-import { allEvents } from './support/pages.js';
+import { allEvents, stageAfter } from './support/pages.js';
 import { TestServer } from './support/server.js';
 
 const ADVANCE = `mutation ($input: AdvanceAgreementInput!) { advanceAgreement(input: $input) { stage version } }`;
@@ -147,12 +147,7 @@ describe('concurrent writes to one agreement', () => {
     const events = await allEvents(server, agreementId);
     expect(agreement.version).toBe(1 + applied);
     expect(events).toHaveLength(1 + applied);
-    expect(
-      events
-        .map((event) => event.toStage)
-        .filter(Boolean)
-        .at(-1),
-    ).toBe(agreement.stage);
+    expect(stageAfter(events)).toBe(agreement.stage);
   }
 
   /** The whole log: sequences 1, 2, 3, ... with no gap and no repeat. */

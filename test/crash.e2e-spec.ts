@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { AgreementFactory } from './factories/agreement.factory.js';
-import { allAgreements, allEvents } from './support/pages.js';
+import { allAgreements, allEvents, stageAfter } from './support/pages.js';
 import { ADMIN_TOKEN, tempDir, waitUntil } from './support/server.js';
 
 /** A Ratify server in a child process, built as `npm start` builds it, that can be killed. */
@@ -171,12 +171,7 @@ describe('a server killed with SIGKILL under a stream of writes', () => {
       for (const agreement of agreements) {
         const events = await allEvents(server, agreement.id);
         expect(events).toHaveLength(agreement.version);
-        expect(
-          events
-            .map((event) => event.toStage)
-            .filter(Boolean)
-            .at(-1),
-        ).toBe(agreement.stage);
+        expect(stageAfter(events)).toBe(agreement.stage);
       }
       const log = await allEvents(server);
       expect(log.map((event) => event.sequence)).toEqual(log.map((_, i) => i + 1));

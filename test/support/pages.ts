@@ -8,6 +8,14 @@ export interface LoggedEvent {
   toStage: string | null;
 }
 
+/** The stage the events lead to: the target of the last one that moved the stage. */
+export function stageAfter(events: readonly LoggedEvent[]): string | undefined {
+  return events
+    .map((event) => event.toStage)
+    .filter((stage): stage is string => stage !== null)
+    .at(-1);
+}
+
 /** Every event of the log, or of one agreement, page by page. */
 export async function allEvents(
   client: GraphQLClient,
