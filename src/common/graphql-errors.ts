@@ -87,7 +87,8 @@ export function formatGraphQLError(
   if (original instanceof DomainError) {
     return { message: original.message, locations, path, extensions: extensionsOf(original) };
   }
-  const code = formatted.extensions?.code ?? requestErrorCode;
+  // Only an error GraphQL raised itself is a request error; one with a cause went wrong inside.
+  const code = formatted.extensions?.code ?? (original === error ? requestErrorCode : undefined);
   if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code) && !path) {
     return { message: formatted.message, locations, extensions: { code } };
   }
@@ -114,11 +115,7 @@ export function formatExecutionResult(result: ExecutionResult): FormattedExecuti
   return {
     ...result,
     errors: result.errors.map((error) =>
-      formatGraphQLError(
-        error.toJSON(),
-        error,
-        !error.path && !error.originalError ? 'BAD_USER_INPUT' : undefined,
-      ),
+      formatGraphQLError(error.toJSON(), error, error.path ? undefined : 'BAD_USER_INPUT'),
     ),
   };
 }

@@ -6,6 +6,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
       database: { type: 'sqlite', path: 'data/ratify.sqlite' },
+      redisUrl: null,
       adminToken: null,
       seedDemo: true,
       nodeEnv: 'development',
@@ -53,6 +54,7 @@ describe('loadConfig', () => {
     ).toEqual({
       port: 0,
       database: { type: 'sqlite', path: ':memory:' },
+      redisUrl: null,
       adminToken: 'a-long-enough-admin-token',
       seedDemo: false,
       nodeEnv: 'production',
@@ -73,7 +75,7 @@ describe('loadConfig', () => {
       SEED_DEMO: 'maybe',
       NODE_ENV: 'staging',
       LOG_LEVEL: 'loud',
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL: 'http://127.0.0.1:6379',
       TRUST_PROXY: 'everyone',
       RATE_LIMIT_WRITES_PER_MINUTE: '-1',
       GRAPHQL_MAX_DEPTH: '1',
@@ -96,9 +98,16 @@ describe('loadConfig', () => {
     );
   });
 
-  it('refuses a PostgreSQL URL with a message saying what works', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1/ratify' })).toThrow(
-      /DATABASE_URL=.*PostgreSQL is not available in this version yet; use sqlite:PATH/,
-    );
+  it('reads PostgreSQL and Redis URLs', () => {
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/ratify',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+      }),
+    ).toMatchObject({
+      database: { type: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/ratify' },
+      redisUrl: 'redis://127.0.0.1:6379',
+    });
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://' })).toThrow(/DATABASE_URL/);
   });
 });

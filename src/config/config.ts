@@ -4,6 +4,8 @@ import type { LogLevel } from '@nestjs/common';
 export interface AppConfig {
   readonly port: number;
   readonly database: DatabaseConfig;
+  /** Redis for pub/sub between instances; null: in-process pub/sub. */
+  readonly redisUrl: string | null;
   /** The bootstrap ADMIN token; null when unset. */
   readonly adminToken: string | null;
   readonly seedDemo: boolean;
@@ -29,11 +31,16 @@ export interface RequestLimits {
   readonly maxBodyBytes: number;
 }
 
-export interface DatabaseConfig {
-  readonly type: 'sqlite';
-  /** A file path, or ':memory:'. */
-  readonly path: string;
-}
+export type DatabaseConfig =
+  | {
+      readonly type: 'sqlite';
+      /** A file path, or ':memory:'. */
+      readonly path: string;
+    }
+  | {
+      readonly type: 'postgres';
+      readonly url: string;
+    };
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -135,8 +142,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxAliases: read('GRAPHQL_MAX_ALIASES', 30, integer(0, 1000)),
     maxBodyBytes: read('MAX_BODY_BYTES', 100_000, integer(1000, 100_000_000)),
   };
-  read('REDIS_URL', null, () =>
-    bad('Redis pub/sub is not available in this version yet; unset REDIS_URL'),
+  const redisUrl = read<string | null>('REDIS_URL', null, (value) =>
+    validUrl(value, ['redis:', 'rediss:'])
+      ? ok(value)
+      : bad('must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379'),
   );
 
   if (problems.length > 0) {
@@ -145,6 +154,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     port,
     database,
+    redisUrl,
     adminToken,
     seedDemo,
     nodeEnv,
@@ -164,8 +174,17 @@ function parseDatabaseUrl(value: string): Parsed<DatabaseConfig> {
       ? ok({ type: 'sqlite', path })
       : bad('needs a path after sqlite: (or sqlite::memory:)');
   }
-  if (/^postgres(ql)?:\/\//.test(value)) {
-    return bad('PostgreSQL is not available in this version yet; use sqlite:PATH');
+  if (validUrl(value, ['postgres:', 'postgresql:'])) {
+    return ok({ type: 'postgres', url: value });
   }
-  return bad('must be sqlite:PATH or sqlite::memory:');
+  return bad('must be sqlite:PATH, sqlite::memory: or postgres://USER@HOST:PORT/DATABASE');
+}
+
+function validUrl(value: string, protocols: string[]): boolean {
+  try {
+    const url = new URL(value);
+    return protocols.includes(url.protocol) && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }

@@ -1,8 +1,7 @@
 import { Column, type ColumnOptions } from 'typeorm';
 
 /**
- * A point in time. TypeORM stores it in UTC on SQLite ('YYYY-MM-DD HH:MM:SS.SSS'); the one place
- * to change when another database needs another column type.
+ * A point in time. Each driver maps `Date` to its own type and converts it (SQLite stores UTC
+ * text; the PostgreSQL migrations declare timestamptz).
  */
-export const DateTimeColumn = (options: ColumnOptions = {}) =>
-  Column({ ...options, type: 'datetime' });
+export const DateTimeColumn = (options: ColumnOptions = {}) => Column({ ...options, type: Date });

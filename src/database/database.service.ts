@@ -5,22 +5,30 @@ import { DataSource, type EntityManager } from 'typeorm';
 /**
  * The way every query reaches the database.
  *
- * better-sqlite3 gives TypeORM one connection that every query shares, so two transactions in
- * flight at once would nest (SAVEPOINTs inside one another) and a read issued while a
- * transaction is open would see its uncommitted rows. Work is therefore run one piece at a time,
- * in arrival order: a read sees only committed data, and writes never interleave. SQLite runs
- * each statement synchronously anyway, so this costs no parallelism.
+ * Writes run one at a time per process, in arrival order, each in one transaction that first
+ * takes the database's write lock (see takeWriteLock): across processes too, writes commit one
+ * after another, which is what hands out event sequences in commit order.
+ *
+ * Reads on PostgreSQL go straight to the pool. better-sqlite3, though, gives TypeORM one
+ * connection that every query shares: a read issued while a transaction is open on it would see
+ * uncommitted rows, so on SQLite reads wait their turn like writes. SQLite runs each statement
+ * synchronously anyway, so this costs no parallelism.
  *
  * Never call `read` or `write` from inside `write`'s work: use the EntityManager it passes.
  */
 @Injectable()
 export class Database {
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly sharedConnection: boolean;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.sharedConnection = dataSource.options.type === 'better-sqlite3';
+  }
 
   read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.exclusive(() => work(this.dataSource.manager));
+    return this.sharedConnection
+      ? this.exclusive(() => work(this.dataSource.manager))
+      : work(this.dataSource.manager);
   }
 
   /**
@@ -46,11 +54,14 @@ export class Database {
 }
 
 /**
- * Takes SQLite's write lock as the transaction's first statement, as BEGIN IMMEDIATE would
- * (TypeORM only issues a plain BEGIN). Otherwise a transaction that reads first and writes later
- * must upgrade its lock, and if another process (the token command, a second server) wrote in
- * between, SQLite fails the upgrade at once with SQLITE_BUSY instead of waiting its turn. The
- * statement is a no-op update of the one row every writer updates anyway.
+ * Takes the database's write lock as the transaction's first statement, by updating the one row
+ * every writer updates anyway (the event counter) to itself.
+ *
+ * On PostgreSQL the row lock holds every other writer, of any instance, until this transaction
+ * ends: writes are serialized, and sequences follow commit order. On SQLite it does what BEGIN
+ * IMMEDIATE would (TypeORM only issues a plain BEGIN): a transaction that read first and wrote
+ * later would have to upgrade its lock, and if another process (the token command, a second
+ * server) wrote in between, SQLite fails the upgrade at once with SQLITE_BUSY instead of waiting.
  */
 async function takeWriteLock(em: EntityManager): Promise<void> {
   await em.query('UPDATE "event_counter" SET "lastSequence" = "lastSequence" WHERE "id" = 1');

@@ -3,31 +3,52 @@ import type { AgreementEventEntity } from './entities/agreement-event.entity.js'
 
 export type EventListener = (event: AgreementEventEntity) => void;
 
+/** One subscription to the bus. */
+export interface BusSubscriber {
+  /** Receives each event published, in publish order, at most once. */
+  readonly next: EventListener;
+  /** Called when the bus may have lost messages (Redis reconnected): read the log to catch up. */
+  readonly resync?: () => void;
+}
+
 /**
- * Carries committed events to the subscriptions of this process. Delivery is at most once and
- * in publish order; subscriptions fill any gap from the log (see EventFeed), so a bus that loses
- * a message (Redis, later) costs latency, not events.
+ * Carries committed events to the subscriptions of this process. Delivery is at most once;
+ * subscriptions fill any gap from the log (see EventFeed), so a bus that loses a message costs
+ * latency, not events.
  */
 export interface EventBus {
   publish(events: readonly AgreementEventEntity[]): void;
   /** Returns the function that ends the subscription. */
-  subscribe(listener: EventListener): () => void;
+  subscribe(subscriber: BusSubscriber): () => void;
   /** How many subscriptions of this process are listening. */
   subscriberCount(): number;
+  /** 'up', 'down', or 'in-process' for the bus that needs nothing outside the process. */
+  status(): 'up' | 'down' | 'in-process';
 }
 
 export const EVENT_BUS = Symbol('EVENT_BUS');
 
-@Injectable()
-export class InProcessEventBus implements EventBus {
-  private readonly logger = new Logger(InProcessEventBus.name);
-  private readonly listeners = new Set<EventListener>();
+/** The subscribers of this process, and delivery to them. */
+export class LocalSubscribers {
+  private readonly logger = new Logger(LocalSubscribers.name);
+  private readonly subscribers = new Set<BusSubscriber>();
 
-  publish(events: readonly AgreementEventEntity[]): void {
+  add(subscriber: BusSubscriber): () => void {
+    // Wrapped so that the same object subscribed twice gets two subscriptions.
+    const entry = { ...subscriber };
+    this.subscribers.add(entry);
+    return () => this.subscribers.delete(entry);
+  }
+
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  deliver(events: readonly AgreementEventEntity[]): void {
     for (const event of events) {
-      for (const listener of this.listeners) {
+      for (const subscriber of this.subscribers) {
         try {
-          listener(event);
+          subscriber.next(event);
         } catch (error) {
           this.logger.error(`A subscriber failed on event ${event.sequence}`, error);
         }
@@ -35,14 +56,31 @@ export class InProcessEventBus implements EventBus {
     }
   }
 
-  subscribe(listener: EventListener): () => void {
-    // Wrapped so that the same function subscribed twice gets two subscriptions.
-    const entry: EventListener = (event) => listener(event);
-    this.listeners.add(entry);
-    return () => this.listeners.delete(entry);
+  resync(): void {
+    for (const subscriber of this.subscribers) {
+      subscriber.resync?.();
+    }
+  }
+}
+
+/** The bus of a single instance: events go straight to this process's subscribers. */
+@Injectable()
+export class InProcessEventBus implements EventBus {
+  private readonly local = new LocalSubscribers();
+
+  publish(events: readonly AgreementEventEntity[]): void {
+    this.local.deliver(events);
+  }
+
+  subscribe(subscriber: BusSubscriber): () => void {
+    return this.local.add(subscriber);
   }
 
   subscriberCount(): number {
-    return this.listeners.size;
+    return this.local.size;
+  }
+
+  status(): 'in-process' {
+    return 'in-process';
   }
 }

@@ -8,29 +8,36 @@ import { Database } from '../database/database.service.js';
 import { AgreementKind, WorkflowAction } from '../workflow/index.js';
 import type { AgreementEventEntity } from './entities/agreement-event.entity.js';
 import { AgreementEventType } from './entities/agreement-event.entity.js';
-import { EVENT_BUS, type EventBus, type EventListener } from './event-bus.js';
+import { EVENT_BUS, type BusSubscriber, type EventBus } from './event-bus.js';
 import { EventFeed } from './event-feed.js';
 import { EventLog } from './event-log.service.js';
 
 /** A bus whose deliveries the test decides: what was published waits in `outbox`. */
 class ControlledBus implements EventBus {
   readonly outbox: AgreementEventEntity[] = [];
-  private readonly listeners = new Set<EventListener>();
+  private readonly subscribers = new Set<BusSubscriber>();
   publish(events: readonly AgreementEventEntity[]): void {
     this.outbox.push(...events);
   }
-  subscribe(listener: EventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  subscribe(subscriber: BusSubscriber): () => void {
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
   }
   subscriberCount(): number {
-    return this.listeners.size;
+    return this.subscribers.size;
+  }
+  status(): 'in-process' {
+    return 'in-process';
   }
   deliver(...sequences: number[]): void {
     for (const sequence of sequences) {
       const event = this.outbox.find((candidate) => candidate.sequence === sequence);
-      for (const listener of this.listeners) listener(event!);
+      for (const subscriber of this.subscribers) subscriber.next(event!);
     }
+  }
+  /** What a bus does when it comes back from an outage. */
+  resync(): void {
+    for (const subscriber of this.subscribers) subscriber.resync?.();
   }
 }
 
@@ -113,6 +120,17 @@ describe('the event log and its feeds', () => {
     await cycle(WorkflowAction.STALL); // 6
     bus.deliver(6);
     expect((await next(feed)).sequence).toBe(6);
+    await feed.return();
+  });
+
+  it('reads the log up to its head when the bus says it may have lost messages', async () => {
+    const feed = new EventFeed(bus, log, { agreementId }, null);
+    const first = next(feed);
+    await cycle(WorkflowAction.STALL); // 2, lost
+    await cycle(WorkflowAction.RESUME); // 3, lost
+    bus.resync();
+    expect((await first).sequence).toBe(2);
+    expect((await next(feed)).sequence).toBe(3);
     await feed.return();
   });
 

@@ -13,12 +13,15 @@ const PAGE = 500;
  * is either in what the replay reads or in the inbox (or both: the position drops the copy).
  * Live events arrive for every agreement, and the position follows the global sequence, so a
  * missing number (a message the bus lost, or two publishes overtaking each other) is seen and
- * read from the log before the event after it is delivered.
+ * read from the log before the event after it is delivered. When the bus says it may have lost
+ * messages (Redis came back), the log is read up to its head.
  */
 export class EventFeed implements AsyncIterableIterator<AgreementEventEntity> {
   private readonly inbox: AgreementEventEntity[] = [];
   private wake: (() => void) | null = null;
   private closed = false;
+  /** The bus may have lost messages: read the log up to its head before going on. */
+  private resyncRequested = false;
   private readonly unsubscribe: () => void;
   private readonly events: AsyncGenerator<AgreementEventEntity, void>;
 
@@ -29,9 +32,15 @@ export class EventFeed implements AsyncIterableIterator<AgreementEventEntity> {
     private readonly filter: EventFilter,
     after: number | null,
   ) {
-    this.unsubscribe = bus.subscribe((event) => {
-      this.inbox.push(event);
-      this.wake?.();
+    this.unsubscribe = bus.subscribe({
+      next: (event) => {
+        this.inbox.push(event);
+        this.wake?.();
+      },
+      resync: () => {
+        this.resyncRequested = true;
+        this.wake?.();
+      },
     });
     this.events = this.run(after);
   }
@@ -67,6 +76,11 @@ export class EventFeed implements AsyncIterableIterator<AgreementEventEntity> {
       let position = after ?? (await this.log.head());
       position = yield* this.catchUp(position);
       while (!this.closed) {
+        if (this.resyncRequested) {
+          this.resyncRequested = false;
+          position = yield* this.catchUp(position);
+          continue;
+        }
         const event = this.inbox.shift();
         if (!event) {
           await new Promise<void>((resolve) => (this.wake = resolve));

@@ -113,12 +113,15 @@ export class EventLog {
     position: number,
     filter: EventFilter,
     limit: number,
-    upTo = Number.MAX_SAFE_INTEGER,
+    upTo?: number,
   ): Promise<{ events: AgreementEventEntity[]; head: number }> {
     return this.db.read(async (em) => {
       const head = await lastSequence(em);
       const events = await filtered(em, filter)
-        .andWhere('e.sequence > :position AND e.sequence <= :upTo', { position, upTo })
+        .andWhere('e.sequence > :position AND e.sequence <= :upTo', {
+          position,
+          upTo: upTo ?? head,
+        })
         .orderBy('e.sequence', 'ASC')
         .limit(limit)
         .getMany();

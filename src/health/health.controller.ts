@@ -12,17 +12,24 @@ export class HealthController {
     @Inject(EVENT_BUS) private readonly bus: EventBus,
   ) {}
 
-  /** 200 when the database answers, 503 when it does not; with the live subscription count. */
+  /**
+   * The database and the event bus, each on its own: 503 when the database does not answer;
+   * 200 but `degraded` when Redis is away (queries and writes go on, and subscribers catch up
+   * from the log when it is back). With the count of this instance's live subscriptions.
+   */
   @Get()
   async check(@Res({ passthrough: true }) response: Response) {
+    const redis = this.bus.status();
     const subscriptions = this.bus.subscriberCount();
+    let database: 'up' | 'down' = 'up';
     try {
       await this.db.read((em) => em.query('SELECT 1'));
-      return { status: 'ok', database: 'up', subscriptions };
     } catch (error) {
       this.logger.error('Health check: the database does not answer', error);
+      database = 'down';
       response.status(HttpStatus.SERVICE_UNAVAILABLE);
-      return { status: 'error', database: 'down', subscriptions };
     }
+    const status = database === 'down' ? 'error' : redis === 'down' ? 'degraded' : 'ok';
+    return { status, database, redis, subscriptions };
   }
 }
