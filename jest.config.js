@@ -1,13 +1,34 @@
-// Jest runs the TypeScript sources as native ES modules (see README, "Tests").
-/** @type {import('jest').Config} */
-export default {
+// Jest runs the TypeScript sources as native ES modules (see README, "Test it").
+const base = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
-  testRegex: '\\.(spec|e2e-spec)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   extensionsToTreatAsEsm: ['.ts'],
   // Sources import siblings as `./x.js` (NodeNext); map them back to the `.ts` files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
-  testTimeout: 30000,
 };
+
+const projects = [
+  {
+    ...base,
+    displayName: 'sqlite',
+    roots: ['<rootDir>/src', '<rootDir>/test'],
+    testRegex: '\\.(spec|e2e-spec)\\.ts$',
+  },
+];
+
+// With a PostgreSQL server to create databases on, the e2e suite runs on PostgreSQL too (and
+// the scale-out suite, which also needs REDIS_URL).
+if (process.env.DATABASE_URL_TEST_PG) {
+  projects.push({
+    ...base,
+    displayName: 'postgres',
+    roots: ['<rootDir>/test'],
+    testRegex: '\\.e2e-spec\\.ts$',
+    testPathIgnorePatterns: ['/node_modules/', 'generated-files'],
+    setupFiles: ['<rootDir>/test/support/postgres.setup.ts'],
+  });
+}
+
+/** @type {import('jest').Config} */
+export default { projects, testTimeout: 30000 };

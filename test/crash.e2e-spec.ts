@@ -1,99 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
 import { AgreementFactory } from './factories/agreement.factory.js';
+import { buildOnce, ChildServer } from './support/child-server.js';
+import { createTestDatabase, type TestDatabase } from './support/databases.js';
 import { allAgreements, allEvents, stageAfter } from './support/pages.js';
-import { ADMIN_TOKEN, tempDir, waitUntil } from './support/server.js';
-
-/** A Ratify server in a child process, built as `npm start` builds it, that can be killed. */
-class ChildServer {
-  private constructor(
-    readonly process: ChildProcess,
-    readonly url: string,
-  ) {}
-
-  static async start(file: string): Promise<ChildServer> {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATABASE_URL: `sqlite:${file}`,
-        ADMIN_TOKEN,
-        SEED_DEMO: 'false',
-        RATE_LIMIT_WRITES_PER_MINUTE: '0',
-        LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const server = new ChildServer(child, `http://127.0.0.1:${port}`);
-    await waitUntil(async () => {
-      if (child.exitCode !== null) throw new Error(`The server exited with ${child.exitCode}`);
-      return fetch(`${server.url}/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-    }, 20000);
-    return server;
-  }
-
-  /** gql for AgreementFactory and the checks; a dead server answers with a thrown error. */
-  async gql(query: string, variables: Record<string, unknown> = {}) {
-    const response = await fetch(`${this.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as { data?: any; errors?: { message: string }[] };
-  }
-
-  async ok(query: string, variables: Record<string, unknown> = {}) {
-    const result = await this.gql(query, variables);
-    if (result.errors || !result.data) throw new Error(JSON.stringify(result.errors));
-    return result.data;
-  }
-
-  kill(): Promise<void> {
-    return new Promise((resolve) => {
-      this.process.once('exit', () => resolve());
-      this.process.kill('SIGKILL');
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.process.exitCode === null) {
-      await this.kill();
-    }
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('a server killed with SIGKILL under a stream of writes', () => {
-  const file = join(tempDir(), 'ratify.sqlite');
+  let database: TestDatabase;
   let server: ChildServer;
 
-  beforeAll(() => {
-    execFileSync(process.execPath, [
-      'node_modules/typescript/bin/tsc',
-      '-p',
-      'tsconfig.build.json',
-    ]);
+  beforeAll(async () => {
+    buildOnce();
+    database = await createTestDatabase();
   }, 120000);
   afterAll(async () => {
-    await server?.stop();
-    rmSync(dirname(file), { recursive: true, force: true });
+    await server?.kill();
+    await database.drop();
   });
 
   /** Writes until the server dies; returns the highest version acknowledged per agreement. */
@@ -135,7 +56,7 @@ describe('a server killed with SIGKILL under a stream of writes', () => {
   }
 
   it('keeps every acknowledged write, applies nothing by halves, and starts cleanly, three times over', async () => {
-    server = await ChildServer.start(file);
+    server = await ChildServer.start(database);
     const ids: string[] = [];
     for (let i = 0; i < 6; i += 1) {
       ids.push(
@@ -151,7 +72,7 @@ describe('a server killed with SIGKILL under a stream of writes', () => {
     let writesSeen = 0;
     for (let cycle = 0; cycle < 3; cycle += 1) {
       const acknowledged = await writeUntilKilled(ids, created);
-      server = await ChildServer.start(file);
+      server = await ChildServer.start(database);
       writesSeen += acknowledged.size;
 
       for (const [id, version] of acknowledged) {

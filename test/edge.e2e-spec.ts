@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
 import { AgreementFactory, EVENT_FIELDS } from './factories/agreement.factory.js';
 import { ADMIN_TOKEN, TestServer } from './support/server.js';
 
@@ -177,9 +176,7 @@ describe('in production', () => {
       expect((await development.gql(typo)).errors?.[0].message).toContain('Did you mean');
       expect((await production.gql(typo)).errors?.[0].message).not.toContain('Did you mean');
 
-      const db = new Database(production.file);
-      db.exec('ALTER TABLE "agreement" RENAME TO "agreement_gone"');
-      db.close();
+      await production.database.exec('ALTER TABLE "agreement" RENAME TO "agreement_gone"');
       const broken = await production.gql(`{ agreements { totalCount } }`);
       expect(broken.errors).toEqual([
         {

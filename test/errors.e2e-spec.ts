@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
 import { AgreementFactory, AGREEMENT_FIELDS, EVENT_FIELDS } from './factories/agreement.factory.js';
 import { ADMIN_TOKEN, TestServer } from './support/server.js';
 
@@ -281,10 +280,8 @@ describe('every error of DESIGN.md §2, from real requests, with nothing written
 describe('internal errors', () => {
   it('reach the client as INTERNAL_SERVER_ERROR without SQL, stack or detail', async () => {
     const server = await TestServer.start();
-    // Break the database behind the server's back: every read of parties now fails in SQLite.
-    const db = new Database(server.file);
-    db.exec('ALTER TABLE "party" RENAME TO "party_gone"');
-    db.close();
+    // Break the database behind the server's back: every read of parties now fails.
+    await server.database.exec('ALTER TABLE "party" RENAME TO "party_gone"');
     const result = await server.gql(`{ agreements { edges { node { parties { code } } } } }`);
     expect(result.errors).toEqual([
       {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { dirname } from 'node:path';
 import { AGREEMENT_FIELDS, EVENT_FIELDS } from './factories/agreement.factory.js';
+import { dialect } from './support/databases.js';
 import { TestServer } from './support/server.js';
 
 const STATE = `{
@@ -26,11 +25,13 @@ describe('a restart on the same SQLite file', () => {
     const before = await first.ok(STATE);
     await first.close();
 
-    const file = new Database(first.file, { readonly: true });
-    expect(file.pragma('journal_mode', { simple: true })).toBe('wal');
-    file.close();
+    if (dialect === 'sqlite') {
+      const file = new Database(first.database.url.slice('sqlite:'.length), { readonly: true });
+      expect(file.pragma('journal_mode', { simple: true })).toBe('wal');
+      file.close();
+    }
 
-    const second = await TestServer.start({ file: first.file });
+    const second = await TestServer.start({ database: first.database });
     try {
       expect(await second.ok(STATE)).toEqual(before);
       const { advanceAgreement } = await second.ok(
@@ -44,8 +45,7 @@ describe('a restart on the same SQLite file', () => {
         Array.from({ length: before.events.totalCount + 1 }, (_, i) => i + 1),
       );
     } finally {
-      await second.close();
-      rmSync(dirname(first.file), { recursive: true, force: true });
+      await second.dispose();
     }
   });
 });

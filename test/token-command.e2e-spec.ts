@@ -1,14 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { join } from 'node:path';
 import { runTokenCommand } from '../src/cli/token.js';
-import { TestServer, tempDir } from './support/server.js';
+import { createTestDatabase, type TestDatabase } from './support/databases.js';
+import { TestServer } from './support/server.js';
 
-async function token(file: string, ...argv: string[]) {
+async function token(database: TestDatabase, ...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runTokenCommand(
     argv,
-    { DATABASE_URL: `sqlite:${file}` },
+    { DATABASE_URL: database.url },
     { out: (line) => out.push(line), err: (line) => err.push(line) },
   );
   return { code, out, err: err.join('\n') };
@@ -16,12 +16,12 @@ async function token(file: string, ...argv: string[]) {
 
 describe('npm run token', () => {
   it('creates the first token on a new database, then manages tokens beside a running server', async () => {
-    const file = join(tempDir(), 'ratify.sqlite');
-    const created = await token(file, 'create', '--name', 'ops', '--role', 'ADMIN');
+    const database = await createTestDatabase();
+    const created = await token(database, 'create', '--name', 'ops', '--role', 'ADMIN');
     expect(created).toMatchObject({ code: 0, out: [expect.stringMatching(/^rat_/)] });
     expect(created.err).toContain('shown this once');
 
-    const server = await TestServer.start({ file, seedDemo: false });
+    const server = await TestServer.start({ database, seedDemo: false });
     try {
       const ops = created.out[0];
       const { createApiToken } = await server.ok(
@@ -29,14 +29,14 @@ describe('npm run token', () => {
         {},
         ops,
       );
-      const listed = await token(file, 'list');
+      const listed = await token(database, 'list');
       expect(listed.out).toEqual([
         expect.stringMatching(/ADMIN +ops {2}\(active; last used 20/),
         expect.stringMatching(/EDITOR +desk {2}\(active; last used never\)/),
       ]);
 
       const opsId = listed.out[0].split(' ')[0];
-      expect(await token(file, 'revoke', '--id', opsId)).toMatchObject({
+      expect(await token(database, 'revoke', '--id', opsId)).toMatchObject({
         code: 0,
         err: 'Revoked token "ops".',
       });
@@ -45,27 +45,29 @@ describe('npm run token', () => {
       expect(createApiToken.apiToken.id).toEqual(expect.any(String));
     } finally {
       await server.dispose();
+      await database.drop();
     }
   });
 
   it('explains what is wrong, and exits non-zero, without writing', async () => {
-    const file = join(tempDir(), 'ratify.sqlite');
-    expect(await token(file)).toMatchObject({
+    const database = await createTestDatabase();
+    expect(await token(database)).toMatchObject({
       code: 2,
       err: expect.stringContaining('No command given.'),
     });
-    expect(await token(file, 'create', '--name', 'x', '--role', 'OWNER')).toMatchObject({
+    expect(await token(database, 'create', '--name', 'x', '--role', 'OWNER')).toMatchObject({
       code: 1,
       err: expect.stringContaining('role must be one of the following values: EDITOR, ADMIN'),
     });
-    expect(await token(file, 'create', '--name', 'system', '--role', 'ADMIN')).toMatchObject({
+    expect(await token(database, 'create', '--name', 'system', '--role', 'ADMIN')).toMatchObject({
       code: 1,
       err: 'Invalid input. name: system is reserved; choose another name',
     });
     expect(
-      await token(file, 'revoke', '--id', '00000000-0000-4000-8000-000000000000'),
+      await token(database, 'revoke', '--id', '00000000-0000-4000-8000-000000000000'),
     ).toMatchObject({ code: 1 });
-    expect(await token(file, 'list')).toMatchObject({ code: 0, out: [] });
-    expect(await token(file, 'list', '--bogus')).toMatchObject({ code: 2 });
+    expect(await token(database, 'list')).toMatchObject({ code: 0, out: [] });
+    expect(await token(database, 'list', '--bogus')).toMatchObject({ code: 2 });
+    await database.drop();
   });
 });

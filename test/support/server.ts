@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+
+export { tempDir } from './databases.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -15,24 +15,29 @@ export interface GraphQLResponse<T> {
   errors?: GraphQLFormattedError[];
 }
 
-/** A Ratify server booted in this process on a temporary SQLite file, spoken to as a client. */
+/**
+ * A Ratify server booted in this process on a database of its own (SQLite, or PostgreSQL in the
+ * `postgres` jest project), spoken to as a client.
+ */
 export class TestServer {
   private constructor(
     readonly app: INestApplication,
     readonly url: string,
-    readonly file: string,
+    readonly database: TestDatabase,
+    private readonly ownsDatabase: boolean,
   ) {}
 
   /**
-   * Boots on `file` (a new temporary file by default), listening on a free port. Writes are not
-   * rate-limited unless `env` sets RATE_LIMIT_WRITES_PER_MINUTE; `env` overrides any variable.
+   * Boots on `database` (a new one by default, dropped by dispose), listening on a free port.
+   * Writes are not rate-limited unless `env` sets RATE_LIMIT_WRITES_PER_MINUTE; `env` overrides
+   * any variable.
    */
   static async start(
-    options: { file?: string; seedDemo?: boolean; env?: Record<string, string> } = {},
+    options: { database?: TestDatabase; seedDemo?: boolean; env?: Record<string, string> } = {},
   ): Promise<TestServer> {
-    const file = options.file ?? join(tempDir(), 'ratify.sqlite');
+    const database = options.database ?? (await createTestDatabase());
     const config = loadConfig({
-      DATABASE_URL: `sqlite:${file}`,
+      DATABASE_URL: database.url,
       ADMIN_TOKEN,
       SEED_DEMO: String(options.seedDemo ?? true),
       NODE_ENV: 'test',
@@ -43,7 +48,7 @@ export class TestServer {
     const app = await createApp(config);
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
-    return new TestServer(app, `http://127.0.0.1:${address.port}`, file);
+    return new TestServer(app, `http://127.0.0.1:${address.port}`, database, !options.database);
   }
 
   /** POSTs one GraphQL operation; `token` null sends no Authorization header. */
@@ -110,15 +115,13 @@ export class TestServer {
     await this.app.close();
   }
 
-  /** Closes the server and deletes its database file. */
+  /** Closes the server and drops its database, if it made it. */
   async dispose(): Promise<void> {
     await this.close();
-    rmSync(join(this.file, '..'), { recursive: true, force: true });
+    if (this.ownsDatabase) {
+      await this.database.drop();
+    }
   }
-}
-
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'ratify-test-'));
 }
 
 /** One subscription over graphql-ws: what it received, in order. */
