@@ -45,7 +45,8 @@ describe('a restart on the same SQLite file', () => {
         Array.from({ length: before.events.totalCount + 1 }, (_, i) => i + 1),
       );
     } finally {
-      await second.dispose();
+      await second.close();
+      await first.database.drop();
     }
   });
 });

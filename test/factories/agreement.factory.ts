@@ -1,4 +1,4 @@
-import type { TestServer } from '../support/server.js';
+import type { GraphQLClient } from '../support/pages.js';
 
 /** The fields every test reads back from an agreement. */
 export const AGREEMENT_FIELDS = `
@@ -56,7 +56,7 @@ export const AgreementFactory = {
   },
 
   /** Creates an agreement through the API (as ADMIN, so any stage may be given). */
-  async create(server: TestServer, overrides: Partial<CreateAgreementInput> = {}): Promise<any> {
+  async create(server: GraphQLClient, overrides: Partial<CreateAgreementInput> = {}): Promise<any> {
     const data = await server.ok(
       `mutation ($input: CreateAgreementInput!) { createAgreement(input: $input) { ${AGREEMENT_FIELDS} } }`,
       { input: AgreementFactory.input(overrides) },

@@ -91,14 +91,14 @@ export class ChildServer {
     }>;
   }
 
-  /** Sends `signal` and waits for the process to end; returns its exit code. */
-  stopWith(signal: NodeJS.Signals): Promise<number | null> {
+  /** Sends `signal` and waits for the process to end. */
+  stopWith(signal: NodeJS.Signals): Promise<void> {
     return new Promise((resolve) => {
-      if (this.process.exitCode !== null) {
-        resolve(this.process.exitCode);
+      if (this.process.exitCode !== null || this.process.signalCode !== null) {
+        resolve();
         return;
       }
-      this.process.once('exit', (code) => resolve(code));
+      this.process.once('exit', () => resolve());
       this.process.kill(signal);
     });
   }
