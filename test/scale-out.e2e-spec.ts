@@ -95,6 +95,12 @@ const EVENTS = `subscription ($id: ID) { agreementEvents(agreementId: $id) { seq
     await database.drop();
   });
 
+  it('starts two instances at once on an empty database: migrated once, seeded once', async () => {
+    const [a, b] = await Promise.all([start({ SEED_DEMO: 'true' }), start({ SEED_DEMO: 'true' })]);
+    expect((await a.ok(`{ agreements { totalCount } }`)).agreements.totalCount).toBe(2);
+    expect(await allEvents(b)).toHaveLength(5);
+  });
+
   it('delivers every event written on either instance, in order, to a subscriber on B', async () => {
     const [a, b] = [await start(), await start()];
     const { id } = await AgreementFactory.create(a);

@@ -22,9 +22,8 @@ export const ENTITIES = [
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
   const common = {
     entities: ENTITIES,
+    // Run by openDatabase, at start, before anything else uses the database.
     migrations: MIGRATIONS[config.type],
-    migrationsRun: true,
-    migrationsTransactionMode: 'each',
     synchronize: false,
     logger: new TypeOrmNestLogger(),
     maxQueryExecutionTime: 1000,

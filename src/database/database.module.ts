@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DatabaseConfig } from '../config/config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { Database } from './database.service.js';
+import { openDatabase } from './migrate.js';
 
 @Global()
 @Module({})
@@ -11,7 +12,12 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       // An unreachable database is a configuration problem: fail at once rather than retry.
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 0 })],
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(config), retryAttempts: 0 }),
+          dataSourceFactory: (options) => openDatabase(options!),
+        }),
+      ],
       providers: [Database],
       exports: [Database],
     };
