@@ -165,6 +165,14 @@ describe('walking the demo agreement from AGREEMENT_IN_PRINCIPLE to IN_FORCE', (
     expect(agreement.timeline.edges.slice(4).map((edge: any) => edge.node)).toEqual(
       all.map(({ agreement: _agreement, ...event }: any) => event),
     );
+    const { agreement: latest } = await server.ok(
+      `query ($id: ID!) { agreement(id: $id) { timeline(last: 2) { pageInfo { hasPreviousPage hasNextPage } edges { node { action } } } } }`,
+      { id },
+    );
+    expect(latest.timeline).toEqual({
+      pageInfo: { hasPreviousPage: true, hasNextPage: false },
+      edges: [{ node: { action: 'RATIFY' } }, { node: { action: 'ENTER_INTO_FORCE' } }],
+    });
     await Promise.all([stageChanges.close(), approvals.close(), everything.close()]);
   });
 });

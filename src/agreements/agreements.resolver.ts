@@ -112,7 +112,7 @@ export class AgreementsResolver {
   @ResolveField(() => AgreementEventConnection, {
     description: 'Its events in the order they were recorded, oldest first.',
   })
-  timeline(@Parent() agreement: AgreementEntity, @Args() { first, after }: TimelineArgs) {
-    return this.events.timeline(agreement.id, first, after);
+  timeline(@Parent() agreement: AgreementEntity, @Args() page: TimelineArgs) {
+    return this.events.timeline(agreement.id, page);
   }
 }

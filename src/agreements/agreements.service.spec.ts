@@ -45,7 +45,7 @@ describe('AgreementsService on SQLite', () => {
   afterEach(() => module.close());
 
   const log = async (agreementId?: string) =>
-    (await events.page(agreementId, 100, null)).edges.map((edge) => edge.node);
+    (await events.page(agreementId, { first: 100 })).edges.map((edge) => edge.node);
 
   describe('create', () => {
     it('registers an agreement in NEGOTIATION with its parties in order and one event', async () => {
@@ -201,6 +201,10 @@ describe('AgreementsService on SQLite', () => {
       const page2 = await service.list({ first: 2, after: page1.pageInfo.endCursor! });
       expect(page2).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: false } });
       expect(page2.edges.map((edge) => edge.node.title)).toEqual(['Third']);
+
+      const newest = await service.list({ first: 20, last: 2 });
+      expect(newest.edges.map((edge) => edge.node.title)).toEqual(['100% tariffs_deal', 'Third']);
+      expect(newest.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
     });
   });
 

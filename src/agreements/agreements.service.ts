@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { SYSTEM_ACTOR } from '../auth/principal.js';
 import { Role, roleAllows } from '../auth/role.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-import { decodeCursor, encodeCursor, toConnection, type Connection } from '../common/pagination.js';
+import { encodeCursor, pageRequest, toConnection, type Connection } from '../common/pagination.js';
 import { Database } from '../database/database.service.js';
 import { AgreementEventType } from '../events/entities/agreement-event.entity.js';
 import { EventLog, type LogWriter, type NewEvent } from '../events/event-log.service.js';
@@ -82,7 +82,7 @@ export class AgreementsService {
 
   /** Agreements in the order they were registered, filtered as asked. */
   list(args: AgreementsArgs): Promise<Connection<AgreementEntity>> {
-    const after = args.after ? decodeCursor(AGREEMENT_CURSOR, args.after) : 0;
+    const page = pageRequest(AGREEMENT_CURSOR, args);
     return this.db.read(async (em) => {
       const query = em.getRepository(AgreementEntity).createQueryBuilder('a');
       if (args.stage) {
@@ -101,12 +101,12 @@ export class AgreementsService {
       }
       const totalCount = await query.clone().getCount();
       const rows = await query
-        .andWhere('a."createdSequence" > :after', { after })
-        .orderBy('a."createdSequence"', 'ASC')
-        .limit(args.first + 1)
+        .andWhere('a."createdSequence" > :after', { after: page.after })
+        .orderBy('a."createdSequence"', page.fromEnd ? 'DESC' : 'ASC')
+        .limit(page.size + 1)
         .getMany();
       await attachParties(em, rows);
-      return toConnection(rows, args.first, totalCount, (agreement) =>
+      return toConnection(rows, page, totalCount, (agreement) =>
         encodeCursor(AGREEMENT_CURSOR, agreement.createdSequence),
       );
     });

@@ -7,18 +7,36 @@ import { DomainError } from './domain-error.js';
 
 export const MAX_PAGE_SIZE = 100;
 
-/** Args `first` (1..100, default `defaultFirst`) and `after` (a cursor of the same connection). */
-export function PageArgs(defaultFirst: number): Type<{ first: number; after?: string }> {
+export interface PageArgsShape {
+  first: number;
+  last?: number | null;
+  after?: string | null;
+}
+
+/**
+ * Args `first` (1..100, default `defaultFirst`), `last` (the last N instead, still in order) and
+ * `after` (a cursor of the same connection).
+ */
+export function PageArgs(defaultFirst: number): Type<PageArgsShape> {
   @ArgsType()
   abstract class PageArgsType {
     @Field(() => Int, {
       nullable: true,
       defaultValue: defaultFirst,
-      description: `How many to return, at most ${MAX_PAGE_SIZE}.`,
+      description: `How many to return from the start, at most ${MAX_PAGE_SIZE}.`,
     })
     @Min(1)
     @Max(MAX_PAGE_SIZE)
     first: number = defaultFirst;
+
+    @Field(() => Int, {
+      nullable: true,
+      description: `How many to return from the end instead (the newest), at most ${MAX_PAGE_SIZE}; takes precedence over first.`,
+    })
+    @IsOptional()
+    @Min(1)
+    @Max(MAX_PAGE_SIZE)
+    last?: number | null;
 
     @Field(() => String, {
       nullable: true,
@@ -27,15 +45,37 @@ export function PageArgs(defaultFirst: number): Type<{ first: number; after?: st
     @IsOptional()
     @IsString()
     @MaxLength(200)
-    after?: string;
+    after?: string | null;
   }
-  return PageArgsType as Type<{ first: number; after?: string }>;
+  return PageArgsType as Type<PageArgsShape>;
+}
+
+/** A page to read: everything after `after`, the first or the last `size` of it. */
+export interface PageRequest {
+  readonly after: number;
+  readonly size: number;
+  readonly fromEnd: boolean;
+}
+
+/** Reads the args of a connection whose cursors are of `kind`. */
+export function pageRequest(kind: string, args: PageArgsShape): PageRequest {
+  return {
+    after: args.after ? decodeCursor(kind, args.after) : 0,
+    size: args.last ?? args.first,
+    fromEnd: args.last != null,
+  };
 }
 
 @ObjectType()
 export class PageInfo {
   @Field()
   hasNextPage: boolean;
+
+  @Field()
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor: string | null;
 
   @Field(() => String, { nullable: true })
   endCursor: string | null;
@@ -77,18 +117,30 @@ export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<
   return ConnectionTypeClass;
 }
 
-/** A page read with `first + 1` rows: the extra row only tells that there is a next page. */
+/**
+ * A page read with `size + 1` rows, in ascending order from the start, or descending from the end
+ * for `last`: the extra row only tells that there is more on that side.
+ */
 export function toConnection<T>(
   rows: T[],
-  first: number,
+  page: PageRequest,
   totalCount: number,
   cursorOf: (node: T) => string,
 ): Connection<T> {
-  const nodes = rows.slice(0, first);
+  const more = rows.length > page.size;
+  const nodes = rows.slice(0, page.size);
+  if (page.fromEnd) {
+    nodes.reverse();
+  }
   const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: !page.fromEnd && more,
+      hasPreviousPage: page.fromEnd && more,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
     totalCount,
   };
 }

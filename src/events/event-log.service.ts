@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { encodeCursor, toConnection, type Connection } from '../common/pagination.js';
+import {
+  encodeCursor,
+  toConnection,
+  type Connection,
+  type PageRequest,
+} from '../common/pagination.js';
 import { Database } from '../database/database.service.js';
 import {
   AgreementEventEntity,
@@ -130,21 +135,17 @@ export class EventLog {
   }
 
   /** One page of the log, oldest first, for the `events` query and an agreement's timeline. */
-  page(
-    filter: EventFilter,
-    after: number,
-    first: number,
-  ): Promise<Connection<AgreementEventEntity>> {
+  page(filter: EventFilter, page: PageRequest): Promise<Connection<AgreementEventEntity>> {
     return this.db.read(async (em) => {
       const [rows, totalCount] = await Promise.all([
         filtered(em, filter)
-          .andWhere('e.sequence > :after', { after })
-          .orderBy('e.sequence', 'ASC')
-          .limit(first + 1)
+          .andWhere('e.sequence > :after', { after: page.after })
+          .orderBy('e.sequence', page.fromEnd ? 'DESC' : 'ASC')
+          .limit(page.size + 1)
           .getMany(),
         filtered(em, filter).getCount(),
       ]);
-      return toConnection(rows, first, totalCount, eventCursor);
+      return toConnection(rows, page, totalCount, eventCursor);
     });
   }
 }

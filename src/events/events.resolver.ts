@@ -19,8 +19,8 @@ export class EventsResolver {
   @Query(() => AgreementEventConnection, {
     description: 'The event log, oldest first, of every agreement or one.',
   })
-  events(@Args() { agreementId, first, after }: EventsArgs) {
-    return this.service.page(agreementId, first, after);
+  events(@Args() { agreementId, ...page }: EventsArgs) {
+    return this.service.page(agreementId, page);
   }
 
   @Subscription(() => AgreementEventModel, {

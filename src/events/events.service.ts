@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AgreementEntity } from '../agreements/entities/agreement.entity.js';
 import { DomainError } from '../common/domain-error.js';
-import { decodeCursor, type Connection } from '../common/pagination.js';
+import {
+  decodeCursor,
+  pageRequest,
+  type Connection,
+  type PageArgsShape,
+} from '../common/pagination.js';
 import { Database } from '../database/database.service.js';
 import type {
   AgreementEventEntity,
@@ -23,23 +28,20 @@ export class EventsService {
   /** The log, or one agreement's part of it (NOT_FOUND for an unknown agreement). */
   async page(
     agreementId: string | null | undefined,
-    first: number,
-    after: string | null | undefined,
+    args: PageArgsShape,
   ): Promise<Connection<AgreementEventEntity>> {
     if (agreementId) {
       await this.assertAgreementExists(agreementId);
     }
-    return this.timeline(agreementId ?? undefined, first, after);
+    return this.timeline(agreementId ?? undefined, args);
   }
 
   /** The events of an agreement known to exist (or of all, without one), oldest first. */
   timeline(
     agreementId: string | undefined,
-    first: number,
-    after: string | null | undefined,
+    args: PageArgsShape,
   ): Promise<Connection<AgreementEventEntity>> {
-    const position = after ? decodeCursor(EVENT_CURSOR, after) : 0;
-    return this.log.page({ agreementId }, position, first);
+    return this.log.page({ agreementId }, pageRequest(EVENT_CURSOR, args));
   }
 
   /**
