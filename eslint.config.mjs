@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['eslint.config.mjs', 'jest.config.js', 'dist/**', 'coverage/**'] },
+  { ignores: ['eslint.config.mjs', 'jest.config.js', 'dist/**', 'dist-bench/**', 'coverage/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   eslintPluginPrettierRecommended,
@@ -25,8 +25,8 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read GraphQL responses, which are untyped JSON.
-    files: ['test/**/*.ts', 'src/**/*.spec.ts'],
+    // Tests and benchmarks read GraphQL responses, which are untyped JSON.
+    files: ['test/**/*.ts', 'src/**/*.spec.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

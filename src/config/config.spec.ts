@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       rateLimitWritesPerMinute: 300,
       limits: { maxDepth: 12, maxCost: 25000, maxAliases: 30, maxBodyBytes: 100000 },
+      countSqlQueries: false,
     });
   });
 
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
         GRAPHQL_MAX_COST: '1000',
         GRAPHQL_MAX_ALIASES: '5',
         MAX_BODY_BYTES: '20000',
+        COUNT_SQL_QUERIES: 'true',
       }),
     ).toEqual({
       port: 0,
@@ -64,6 +66,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       rateLimitWritesPerMinute: 0,
       limits: { maxDepth: 8, maxCost: 1000, maxAliases: 5, maxBodyBytes: 20000 },
+      countSqlQueries: true,
     });
   });
 

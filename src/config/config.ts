@@ -20,6 +20,8 @@ export interface AppConfig {
   /** Mutations per minute per token and per IP; 0 turns the limit off. */
   readonly rateLimitWritesPerMinute: number;
   readonly limits: RequestLimits;
+  /** Count SQL statements and show the count on /health (for the benchmarks). */
+  readonly countSqlQueries: boolean;
 }
 
 /** Bounds on one GraphQL request, enforced before any resolver runs. */
@@ -142,6 +144,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxAliases: read('GRAPHQL_MAX_ALIASES', 30, integer(0, 1000)),
     maxBodyBytes: read('MAX_BODY_BYTES', 100_000, integer(1000, 100_000_000)),
   };
+  const countSqlQueries = read('COUNT_SQL_QUERIES', false, boolean);
   const redisUrl = read<string | null>('REDIS_URL', null, (value) =>
     validUrl(value, ['redis:', 'rediss:'])
       ? ok(value)
@@ -164,6 +167,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy,
     rateLimitWritesPerMinute,
     limits,
+    countSqlQueries,
   };
 }
 

@@ -8,7 +8,7 @@ import { ApiTokenEntity } from '../auth/entities/api-token.entity.js';
 import type { DatabaseConfig } from '../config/config.js';
 import { AgreementEventEntity } from '../events/entities/agreement-event.entity.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { TypeOrmNestLogger } from './typeorm-logger.js';
+import { SqlQueryCounter, TypeOrmNestLogger } from './typeorm-logger.js';
 
 export const ENTITIES = [
   AgreementEntity,
@@ -19,13 +19,16 @@ export const ENTITIES = [
 ];
 
 /** TypeORM options for the configured database; the schema comes from migrations only. */
-export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+export function dataSourceOptions(
+  config: DatabaseConfig,
+  counter?: SqlQueryCounter,
+): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     // Run by openDatabase, at start, before anything else uses the database.
     migrations: MIGRATIONS[config.type],
     synchronize: false,
-    logger: new TypeOrmNestLogger(),
+    logger: new TypeOrmNestLogger(counter),
     maxQueryExecutionTime: 1000,
   } as const;
   if (config.type === 'postgres') {

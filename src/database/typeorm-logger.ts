@@ -1,11 +1,26 @@
 import { Logger } from '@nestjs/common';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 
+/**
+ * Counts the SQL statements sent, when COUNT_SQL_QUERIES is on (the benchmarks read it from
+ * /health to catch N+1 queries); off, it is never touched.
+ */
+export class SqlQueryCounter {
+  count = 0;
+  constructor(readonly enabled: boolean) {}
+}
+
 /** TypeORM's messages through Nest's logger, so LOG_LEVEL governs them like every other. */
 export class TypeOrmNestLogger implements TypeOrmLogger {
   private readonly logger = new Logger('TypeORM');
 
-  logQuery(): void {}
+  constructor(private readonly counter?: SqlQueryCounter) {}
+
+  logQuery(): void {
+    if (this.counter?.enabled) {
+      this.counter.count += 1;
+    }
+  }
 
   logQueryError(error: string | Error, query: string): void {
     this.logger.error(`${error instanceof Error ? error.message : error} in: ${query}`);

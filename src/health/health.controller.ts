@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Logger, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Database } from '../database/database.service.js';
+import { SqlQueryCounter } from '../database/typeorm-logger.js';
 import { EVENT_BUS, type EventBus } from '../events/event-bus.js';
 
 @Controller('health')
@@ -10,12 +11,14 @@ export class HealthController {
   constructor(
     private readonly db: Database,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
+    private readonly sql: SqlQueryCounter,
   ) {}
 
   /**
    * The database and the event bus, each on its own: 503 when the database does not answer;
    * 200 but `degraded` when Redis is away (queries and writes go on, and subscribers catch up
-   * from the log when it is back). With the count of this instance's live subscriptions.
+   * from the log when it is back). With the count of this instance's live subscriptions, and of
+   * the SQL statements it sent when COUNT_SQL_QUERIES is on.
    */
   @Get()
   async check(@Res({ passthrough: true }) response: Response) {
@@ -30,6 +33,7 @@ export class HealthController {
       response.status(HttpStatus.SERVICE_UNAVAILABLE);
     }
     const status = database === 'down' ? 'error' : redis === 'down' ? 'degraded' : 'ok';
-    return { status, database, redis, subscriptions };
+    const counted = this.sql.enabled ? { sqlQueries: this.sql.count } : {};
+    return { status, database, redis, subscriptions, ...counted };
   }
 }

@@ -1,0 +1,178 @@
+// npm run bench [-- --quick]: builds and starts Ratify and its baselines as child processes,
+// runs every scenario, writes bench/results/latest.json (quick: quick.json) and, for a full
+// run, the table of BENCHMARKS.md. Every figure that matters is a ratio against a baseline
+// measured in the same run, on the same machine.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fanoutScenario } from './scenarios/fanout.js';
+import { growthScenario } from './scenarios/growth.js';
+import { listScenario } from './scenarios/list.js';
+import { queryScenario } from './scenarios/query.js';
+import { writesScenario } from './scenarios/writes.js';
+import { machine } from './lib/machine.js';
+import { FULL, QUICK } from './lib/settings.js';
+
+type Results = Record<string, unknown>;
+
+interface Target {
+  scenario: string;
+  measure: string;
+  target: string;
+  holds: (r: any) => boolean;
+}
+
+const TARGETS: Target[] = [
+  {
+    scenario: 'query',
+    measure: 'ratio_vs_apollo',
+    target: '>= 0.8',
+    holds: (r) => r.query.ratio_vs_apollo >= 0.8,
+  },
+  {
+    scenario: 'list',
+    measure: 'sql_per_request_10 / _100',
+    target: 'equal, <= 4',
+    holds: (r) =>
+      r.list.sql_per_request_10 === r.list.sql_per_request_100 && r.list.sql_per_request_100 <= 4,
+  },
+  {
+    scenario: 'writes',
+    measure: 'ratio',
+    target: '>= 0.6, errors = 0',
+    holds: (r) => r.writes.ratio >= 0.6 && r.writes.errors === 0,
+  },
+  {
+    scenario: 'fanout',
+    measure: 'ratio',
+    target: 'all delivered, <= 1.5',
+    holds: (r) => r.fanout.delivered === r.fanout.expected && r.fanout.ratio <= 1.5,
+  },
+  {
+    scenario: 'fanout10k',
+    measure: 'ratio',
+    target: 'all delivered, <= 1.2',
+    holds: (r) => r.fanout10k.delivered === r.fanout10k.expected && r.fanout10k.ratio <= 1.2,
+  },
+  { scenario: 'memory', measure: 'ratio', target: '<= 1.5', holds: (r) => r.memory.ratio <= 1.5 },
+  { scenario: 'growth', measure: 'ratio', target: '<= 1.2', holds: (r) => r.growth.ratio <= 1.2 },
+];
+
+const quick = process.argv.includes('--quick');
+const settings = quick ? QUICK : FULL;
+const started = Date.now();
+const results: Results = {
+  date: new Date().toISOString(),
+  command: quick ? 'npm run bench -- --quick' : 'npm run bench',
+  machine: machine(),
+};
+
+async function scenario(name: string, run: () => Promise<Record<string, number | string>>) {
+  const start = Date.now();
+  console.log(`== ${name}`);
+  results[name] = await run();
+  console.log(JSON.stringify(results[name]), `(${((Date.now() - start) / 1000).toFixed(0)} s)`);
+}
+
+await scenario('query', () => queryScenario(settings));
+await scenario('list', () => listScenario());
+await scenario('writes', () => writesScenario(settings));
+const fanout = await (async () => {
+  await scenario('fanout', () =>
+    fanoutScenario(settings.fanoutSubscribers, settings.fanoutChanges),
+  );
+  return results.fanout as Record<string, number>;
+})();
+results.memory = {
+  subscribers: fanout.subscribers,
+  ratify_bytes_per_sub: fanout.ratify_bytes_per_sub,
+  baseline_bytes_per_sub: fanout.baseline_bytes_per_sub,
+  ratio: Number((fanout.ratify_bytes_per_sub / fanout.baseline_bytes_per_sub).toPrecision(3)),
+};
+await scenario('fanout10k', async () => {
+  const r = await fanoutScenario(settings.bigFanoutSubscribers, settings.bigFanoutChanges);
+  return {
+    subscribers: r.subscribers,
+    delivered: r.delivered,
+    expected: r.expected,
+    p99_ms: r.ratify_p99_ms,
+    baseline_p99_ms: r.baseline_p99_ms,
+    ratio: r.ratio,
+  };
+});
+await scenario('growth', () => growthScenario(settings));
+
+const verdicts = TARGETS.map((t) => ({ ...t, met: t.holds(results) }));
+results.targets = Object.fromEntries(verdicts.map((v) => [v.scenario, v.met]));
+results.seconds = Math.round((Date.now() - started) / 1000);
+const file = `bench/results/${quick ? 'quick' : 'latest'}.json`;
+writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+console.log(`\nWrote ${file} in ${String(results.seconds)} s`);
+for (const v of verdicts) {
+  console.log(`${v.met ? 'met    ' : 'NOT MET'}  ${v.scenario}: ${v.measure} ${v.target}`);
+}
+if (!quick) {
+  writeBenchmarksTable(results as any, verdicts);
+  console.log('Updated the table in BENCHMARKS.md');
+}
+
+function writeBenchmarksTable(r: any, targets: (Target & { met: boolean })[]) {
+  const m = r.machine;
+  const rows = [
+    [
+      'query',
+      `Ratify ${r.query.ratify_rps} req/s, p99 ${r.query.p99_ms} ms`,
+      `bare-apollo ${r.query.apollo_rps} req/s; raw-http ${r.query.raw_rps} req/s`,
+      `${r.query.ratio_vs_apollo} of bare-apollo`,
+    ],
+    [
+      'list',
+      `${r.list.sql_per_request_10} SQL statements for 10, ${r.list.sql_per_request_100} for 100`,
+      '',
+      'no N+1',
+    ],
+    [
+      'writes',
+      `Ratify ${r.writes.ratify_tps} writes/s, ${r.writes.errors} errors`,
+      `bare-apollo-sql ${r.writes.baseline_tps} writes/s`,
+      `${r.writes.ratio} of bare-apollo-sql`,
+    ],
+    [
+      'fanout',
+      `${r.fanout.delivered}/${r.fanout.expected} delivered to ${r.fanout.subscribers}, p99 ${r.fanout.ratify_p99_ms} ms`,
+      `bare-ws p99 ${r.fanout.baseline_p99_ms} ms`,
+      `${r.fanout.ratio} × bare-ws`,
+    ],
+    [
+      'fanout10k',
+      `${r.fanout10k.delivered}/${r.fanout10k.expected} delivered to ${r.fanout10k.subscribers}, p99 ${r.fanout10k.p99_ms} ms`,
+      `bare-ws p99 ${r.fanout10k.baseline_p99_ms} ms`,
+      `${r.fanout10k.ratio} × bare-ws`,
+    ],
+    [
+      'memory',
+      `${r.memory.ratify_bytes_per_sub} bytes per idle subscriber`,
+      `bare-ws ${r.memory.baseline_bytes_per_sub} bytes`,
+      `${r.memory.ratio} × bare-ws`,
+    ],
+    [
+      'growth',
+      `p50 ${r.growth.p50_ms_small} ms at ${r.growth.agreements_small} agreements, ${r.growth.p50_ms_large} ms at ${r.growth.agreements_large} (${r.growth.events_large} events)`,
+      '',
+      `${r.growth.ratio} × small`,
+    ],
+  ];
+  const table = [
+    `Run of ${r.date.slice(0, 10)} with \`${r.command}\` on ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}; ${r.seconds} s. Figures from \`bench/results/latest.json\`.`,
+    '',
+    '| scenario | Ratify | baseline, same run | ratio | target | met |',
+    '|---|---|---|---|---|---|',
+    ...rows.map(([name, ratify, baseline, ratio]) => {
+      const target = targets.find((t) => t.scenario === name)!;
+      return `| ${name} | ${ratify} | ${baseline} | ${ratio} | ${target.target} | ${target.met ? 'yes' : '**no**'} |`;
+    }),
+  ].join('\n');
+  const doc = readFileSync('BENCHMARKS.md', 'utf8');
+  const pattern = /(<!-- bench:start -->\n)[\s\S]*?(\n<!-- bench:end -->)/;
+  if (!pattern.test(doc))
+    throw new Error('BENCHMARKS.md has no <!-- bench:start --> … <!-- bench:end --> block');
+  writeFileSync('BENCHMARKS.md', doc.replace(pattern, `$1${table}$2`));
+}

@@ -1,0 +1,62 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Settings } from '../lib/settings.js';
+import { load } from '../lib/load.js';
+import { Child, rawAnswer } from '../lib/processes.js';
+import { scratch, startRatify, STATUS_QUERY, statusAgreement } from '../lib/ratify.js';
+import { round } from '../lib/stats.js';
+
+/**
+ * The status query of one agreement (parties, available actions, last five events) under 20
+ * connections, against Ratify, bare-apollo and raw-http answering the same bytes.
+ */
+export async function queryScenario(settings: Settings) {
+  const dir = scratch();
+  const ratify = await startRatify(join(dir, 'ratify.sqlite'));
+  const servers: Child[] = [ratify];
+  try {
+    const id = await statusAgreement(ratify);
+    const body = JSON.stringify({ query: STATUS_QUERY, variables: { id } });
+    const answer = await rawAnswer(ratify.graphqlUrl, STATUS_QUERY, { id });
+    writeFileSync(join(dir, 'fixture.json'), answer);
+    const apollo = await Child.start(
+      'bare-apollo',
+      'dist-bench/bench/baselines/bare-apollo.js',
+      { FIXTURE_FILE: join(dir, 'fixture.json') },
+      '/',
+    );
+    const raw = await Child.start(
+      'raw-http',
+      'dist-bench/bench/baselines/raw-http.js',
+      { RESPONSE_FILE: join(dir, 'fixture.json') },
+      '/',
+    );
+    servers.push(apollo, raw);
+    for (const baseline of [apollo, raw]) {
+      const same = await rawAnswer(baseline.graphqlUrl, STATUS_QUERY, { id });
+      if (same !== answer) {
+        throw new Error(
+          `${baseline.name} does not answer the same bytes as Ratify:\n${same}\n${answer}`,
+        );
+      }
+    }
+    const run = (server: Child, seconds: number) =>
+      load({ url: server.graphqlUrl, connections: 20, seconds, body });
+    const results = [];
+    for (const server of [ratify, apollo, raw]) {
+      await run(server, settings.warmupSeconds); // JIT and caches, for each server alike
+      results.push(await run(server, settings.seconds));
+    }
+    const [r, a, w] = results;
+    return {
+      ratify_rps: round(r.rps),
+      apollo_rps: round(a.rps),
+      raw_rps: round(w.rps),
+      ratio_vs_apollo: round(r.rps / a.rps),
+      p99_ms: r.p99Ms,
+      errors: r.errors + a.errors + w.errors,
+    };
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+}
