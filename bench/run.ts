@@ -57,6 +57,12 @@ const TARGETS: Target[] = [
 ];
 
 const quick = process.argv.includes('--quick');
+/** `--only query,writes`: just those scenarios, for working on one (results to only.json). */
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const wanted = (name: string) => !only || only.includes(name);
 const settings = quick ? QUICK : FULL;
 const started = Date.now();
 const results: Results = {
@@ -66,6 +72,7 @@ const results: Results = {
 };
 
 async function scenario(name: string, run: () => Promise<Record<string, number | string>>) {
+  if (!wanted(name)) return;
   const start = Date.now();
   console.log(`== ${name}`);
   results[name] = await run();
@@ -100,16 +107,19 @@ await scenario('fanout10k', async () => {
 });
 await scenario('growth', () => growthScenario(settings));
 
-const verdicts = TARGETS.map((t) => ({ ...t, met: t.holds(results) }));
+const verdicts = TARGETS.filter((t) => results[t.scenario]).map((t) => ({
+  ...t,
+  met: t.holds(results),
+}));
 results.targets = Object.fromEntries(verdicts.map((v) => [v.scenario, v.met]));
 results.seconds = Math.round((Date.now() - started) / 1000);
-const file = `bench/results/${quick ? 'quick' : 'latest'}.json`;
+const file = `bench/results/${only ? 'only' : quick ? 'quick' : 'latest'}.json`;
 writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
 console.log(`\nWrote ${file} in ${String(results.seconds)} s`);
 for (const v of verdicts) {
   console.log(`${v.met ? 'met    ' : 'NOT MET'}  ${v.scenario}: ${v.measure} ${v.target}`);
 }
-if (!quick) {
+if (!quick && !only) {
   writeBenchmarksTable(results as any, verdicts);
   console.log('Updated the table in BENCHMARKS.md');
 }

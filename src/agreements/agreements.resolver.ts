@@ -4,7 +4,6 @@ import type { Principal } from '../auth/principal.js';
 import { Role } from '../auth/role.js';
 import { EventsService } from '../events/events.service.js';
 import { AgreementEventConnection } from '../events/models/agreement-event.model.js';
-import { WorkflowAction } from '../workflow/index.js';
 import { AgreementsService } from './agreements.service.js';
 import { AdvanceAgreementInput } from './dto/advance-agreement.input.js';
 import { AgreementArgs, AgreementsArgs, TimelineArgs } from './dto/agreements.args.js';
@@ -13,7 +12,6 @@ import { RecordApprovalStepInput } from './dto/record-approval-step.input.js';
 import { UpdateAgreementInput } from './dto/update-agreement.input.js';
 import type { AgreementEntity } from './entities/agreement.entity.js';
 import { AgreementConnection, AgreementModel } from './models/agreement.model.js';
-import { PartyModel } from './models/party.model.js';
 import { Workflow } from './models/workflow.model.js';
 
 @Resolver(() => AgreementModel)
@@ -81,16 +79,6 @@ export class AgreementsResolver {
     @CurrentPrincipal() actor: Principal,
   ) {
     return this.service.recordApprovalStep(input, actor);
-  }
-
-  @ResolveField(() => [PartyModel])
-  parties(@Parent() agreement: AgreementEntity) {
-    return agreement.parties;
-  }
-
-  @ResolveField(() => [WorkflowAction], { description: 'The actions whose guard passes now.' })
-  availableActions(@Parent() agreement: AgreementEntity) {
-    return this.service.availableActions(agreement);
   }
 
   @ResolveField(() => AgreementModel, {

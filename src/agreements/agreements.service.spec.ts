@@ -196,10 +196,12 @@ describe('AgreementsService on SQLite', () => {
       expect(await titles({ partyCode: 'KR', stage: AgreementStage.SIGNED })).toEqual(['Third']);
 
       const page1 = await service.list({ first: 2 });
-      expect(page1).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
+      expect(page1).toMatchObject({ pageInfo: { hasNextPage: true } });
+      expect(await page1.totalCount).toBe(3);
       expect(page1.edges[0].node.id).toBe(first.id);
       const page2 = await service.list({ first: 2, after: page1.pageInfo.endCursor! });
-      expect(page2).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: false } });
+      expect(page2).toMatchObject({ pageInfo: { hasNextPage: false } });
+      expect(await page2.totalCount).toBe(3);
       expect(page2.edges.map((edge) => edge.node.title)).toEqual(['Third']);
 
       const newest = await service.list({ first: 20, last: 2 });

@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { SYSTEM_ACTOR } from '../auth/principal.js';
 import { Role, roleAllows } from '../auth/role.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { encodeCursor, pageRequest, toConnection, type Connection } from '../common/pagination.js';
-import { Database } from '../database/database.service.js';
+import { Database, type Select } from '../database/database.service.js';
 import { AgreementEventType } from '../events/entities/agreement-event.entity.js';
 import { EventLog, type LogWriter, type NewEvent } from '../events/event-log.service.js';
 import {
   AgreementStage,
   APPROVAL_STEPS,
-  availableActions,
   FINAL_APPROVAL_STATUSES,
   recordApprovalStep as approvalStepOutcome,
   registeredState,
@@ -34,6 +32,7 @@ import {
   type DetailField,
   type UpdateAgreementInput,
 } from './dto/update-agreement.input.js';
+import { loadAgreement, withParties } from './agreement-rows.js';
 import { AgreementEntity } from './entities/agreement.entity.js';
 import { PartyEntity } from './entities/party.entity.js';
 import { once } from './idempotency.js';
@@ -64,16 +63,12 @@ export class AgreementsService {
 
   // --- Reads ---------------------------------------------------------------------------------
 
-  async findById(id: string): Promise<AgreementEntity | null> {
-    const [agreement] = await this.db.read((em) => withParties(em, { id }));
-    return agreement ?? null;
+  findById(id: string): Promise<AgreementEntity | null> {
+    return loadAgreement(this.db.select, 'id', id);
   }
 
-  async successorOf(agreement: AgreementEntity): Promise<AgreementEntity | null> {
-    const [successor] = await this.db.read((em) =>
-      withParties(em, { predecessorId: agreement.id }),
-    );
-    return successor ?? null;
+  successorOf(agreement: AgreementEntity): Promise<AgreementEntity | null> {
+    return loadAgreement(this.db.select, 'predecessorId', agreement.id);
   }
 
   predecessorOf(agreement: AgreementEntity): Promise<AgreementEntity | null> {
@@ -81,39 +76,41 @@ export class AgreementsService {
   }
 
   /** Agreements in the order they were registered, filtered as asked. */
-  list(args: AgreementsArgs): Promise<Connection<AgreementEntity>> {
+  async list(args: AgreementsArgs): Promise<Connection<AgreementEntity>> {
     const page = pageRequest(AGREEMENT_CURSOR, args);
-    return this.db.read(async (em) => {
-      const query = em.getRepository(AgreementEntity).createQueryBuilder('a');
-      if (args.stage) {
-        query.andWhere('a.stage = :stage', { stage: args.stage });
-      }
-      if (args.partyCode) {
-        query.andWhere(
-          'EXISTS (SELECT 1 FROM party p WHERE p."agreementId" = a.id AND p.code = :partyCode)',
-          { partyCode: args.partyCode },
-        );
-      }
-      if (args.search) {
-        query.andWhere(`a."searchText" LIKE :pattern ESCAPE '\\'`, {
-          pattern: `%${escapeLike(args.search.toLowerCase())}%`,
-        });
-      }
-      const totalCount = await query.clone().getCount();
-      const rows = await query
-        .andWhere('a."createdSequence" > :after', { after: page.after })
-        .orderBy('a."createdSequence"', page.fromEnd ? 'DESC' : 'ASC')
-        .limit(page.size + 1)
-        .getMany();
-      await attachParties(em, rows);
-      return toConnection(rows, page, totalCount, (agreement) =>
-        encodeCursor(AGREEMENT_CURSOR, agreement.createdSequence),
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    if (args.stage) {
+      conditions.push('a."stage" = ?');
+      params.push(args.stage);
+    }
+    if (args.partyCode) {
+      conditions.push(
+        'EXISTS (SELECT 1 FROM "party" p WHERE p."agreementId" = a."id" AND p."code" = ?)',
       );
-    });
-  }
-
-  availableActions(agreement: AgreementEntity): WorkflowAction[] {
-    return availableActions(stateOf(agreement));
+      params.push(args.partyCode);
+    }
+    if (args.search) {
+      conditions.push(`a."searchText" LIKE ? ESCAPE '\\'`);
+      params.push(`%${escapeLike(args.search.toLowerCase())}%`);
+    }
+    const filter = conditions.length > 0 ? conditions.join(' AND ') : '1 = 1';
+    const rows = await this.db.select(
+      `SELECT a.* FROM "agreement" a WHERE ${filter} AND a."createdSequence" > ?
+       ORDER BY a."createdSequence" ${page.fromEnd ? 'DESC' : 'ASC'} LIMIT ?`,
+      [...params, page.after, page.size + 1],
+    );
+    const agreements = await withParties(this.db.select, rows);
+    const count = async () => {
+      const [{ count }] = await this.db.select<{ count: number | string }>(
+        `SELECT COUNT(*) AS "count" FROM "agreement" a WHERE ${filter}`,
+        params,
+      );
+      return Number(count);
+    };
+    return toConnection(agreements, page, count, (agreement) =>
+      encodeCursor(AGREEMENT_CURSOR, agreement.createdSequence),
+    );
   }
 
   /** The stage table as the `workflow` query shows it. */
@@ -163,7 +160,7 @@ export class AgreementsService {
     input: RecordApprovalStepInput,
     actor: Principal,
   ): Promise<AgreementEntity> {
-    const agreement = await lockForChange(log.em, input.agreementId, input.expectedVersion);
+    const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
     const occurredAt = input.occurredAt ?? new Date();
     const outcome = approvalStepOutcome(
       stateOf(agreement),
@@ -200,7 +197,7 @@ export class AgreementsService {
     const now = new Date();
     const state = registeredState(stage, input.parties, input.stageEnteredAt ?? now);
     if (input.predecessorId) {
-      await checkPredecessor(log.em, input.predecessorId, null);
+      await checkPredecessor(log.select, input.predecessorId, null);
     }
     const id = randomUUID();
     const [created] = await log.append([
@@ -246,7 +243,7 @@ export class AgreementsService {
         abstentions: null,
       })),
     );
-    return reload(log.em, id);
+    return reload(log, id);
   }
 
   /** A workflow action inside a caller's transaction. */
@@ -255,7 +252,7 @@ export class AgreementsService {
     input: AdvanceAgreementInput,
     actor: Principal,
   ): Promise<AgreementEntity> {
-    const agreement = await lockForChange(log.em, input.agreementId, input.expectedVersion);
+    const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
     const occurredAt = input.occurredAt ?? new Date();
     const outcome = transition(stateOf(agreement), input.action, occurredAt);
     return applyOutcome(log, agreement, outcome, { ...input, actor, occurredAt });
@@ -272,7 +269,7 @@ export class AgreementsService {
         input: `give at least one of ${DETAIL_FIELDS.join(', ')} to change`,
       });
     }
-    const agreement = await lockForChange(log.em, input.agreementId, input.expectedVersion);
+    const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
     const changes: Partial<Pick<AgreementEntity, DetailField>> = {};
     for (const field of given) {
       if (input[field] !== agreement[field]) {
@@ -284,10 +281,10 @@ export class AgreementsService {
       return agreement;
     }
     if (changes.predecessorId) {
-      await checkPredecessor(log.em, changes.predecessorId, agreement.id);
+      await checkPredecessor(log.select, changes.predecessorId, agreement.id);
     }
     const next = { ...agreement, ...changes };
-    await saveAgreement(log.em, agreement, { ...changes, searchText: searchTextOf(next) });
+    await saveAgreement(log, agreement, { ...changes, searchText: searchTextOf(next) });
     await log.append([
       {
         agreementId: agreement.id,
@@ -299,47 +296,27 @@ export class AgreementsService {
         changedFields,
       },
     ]);
-    return reload(log.em, agreement.id);
+    return reload(log, agreement.id);
   }
 }
 
 // --- Persistence helpers -----------------------------------------------------------------------
 
-/** Agreements matching `where`, each with its parties in their given order. */
-async function withParties(
-  em: EntityManager,
-  where: { id: string } | { predecessorId: string },
-): Promise<AgreementEntity[]> {
-  const agreements = await em.find(AgreementEntity, { where });
-  await attachParties(em, agreements);
-  return agreements;
-}
-
-async function attachParties(em: EntityManager, agreements: AgreementEntity[]): Promise<void> {
-  if (agreements.length === 0) {
-    return;
+async function reload(log: LogWriter, id: string): Promise<AgreementEntity> {
+  const agreement = await loadAgreement(log.select, 'id', id);
+  if (!agreement) {
+    throw new Error(`Agreement ${id} vanished inside its own transaction`);
   }
-  const parties = await em.find(PartyEntity, {
-    where: { agreementId: In(agreements.map((agreement) => agreement.id)) },
-    order: { position: 'ASC' },
-  });
-  for (const agreement of agreements) {
-    agreement.parties = parties.filter((party) => party.agreementId === agreement.id);
-  }
-}
-
-async function reload(em: EntityManager, id: string): Promise<AgreementEntity> {
-  const [agreement] = await withParties(em, { id });
   return agreement;
 }
 
 /** Loads an agreement to change it, refusing an unknown one or a stale `expectedVersion`. */
 async function lockForChange(
-  em: EntityManager,
+  log: LogWriter,
   id: string,
   expectedVersion: number | null | undefined,
 ): Promise<AgreementEntity> {
-  const [agreement] = await withParties(em, { id });
+  const agreement = await loadAgreement(log.select, 'id', id);
   if (!agreement) {
     throw DomainError.notFound('agreement', id);
   }
@@ -362,19 +339,22 @@ function versionConflict(expectedVersion: number, actualVersion: number): Domain
  * a concurrent writer that got there first makes this a VERSION_CONFLICT, never a lost update.
  */
 async function saveAgreement(
-  em: EntityManager,
+  log: LogWriter,
   agreement: AgreementEntity,
   values: Partial<AgreementEntity>,
 ): Promise<void> {
-  const result = await em
+  const result = await log.em
     .createQueryBuilder()
     .update(AgreementEntity)
     .set({ ...values, version: agreement.version + 1, updatedAt: new Date() })
     .where('id = :id AND version = :version', { id: agreement.id, version: agreement.version })
     .execute();
   if (result.affected !== 1) {
-    const current = await em.findOneByOrFail(AgreementEntity, { id: agreement.id });
-    throw versionConflict(agreement.version, current.version);
+    const [current] = await log.select<{ version: number }>(
+      'SELECT "version" FROM "agreement" WHERE "id" = ?',
+      [agreement.id],
+    );
+    throw versionConflict(agreement.version, Number(current?.version));
   }
 }
 
@@ -400,9 +380,9 @@ async function applyOutcome(
       );
     }
   }
-  await saveAgreement(log.em, agreement, { stage, stageEnteredAt });
+  await saveAgreement(log, agreement, { stage, stageEnteredAt });
   await log.append(outcome.events.map((event) => toNewEvent(agreement.id, event, record)));
-  return reload(log.em, agreement.id);
+  return reload(log, agreement.id);
 }
 
 function toNewEvent(agreementId: string, event: WorkflowEvent, record: ChangeRecord): NewEvent {
@@ -443,29 +423,38 @@ function derivedNote(event: WorkflowEvent, record: ChangeRecord): string {
 
 /** A predecessor must exist, not be the agreement itself or its own successor, and be free. */
 async function checkPredecessor(
-  em: EntityManager,
+  select: Select,
   predecessorId: string,
   agreementId: string | null,
 ): Promise<void> {
-  const predecessor = await em.findOneBy(AgreementEntity, { id: predecessorId });
+  type Link = { id: string; predecessorId: string | null };
+  const link = async (id: string): Promise<Link | null> => {
+    const [row] = await select<Link>(
+      'SELECT "id", "predecessorId" FROM "agreement" WHERE "id" = ?',
+      [id],
+    );
+    return row ?? null;
+  };
+  const predecessor = await link(predecessorId);
   if (!predecessor) {
     throw DomainError.badInput({ predecessorId: `no agreement has id ${predecessorId}` });
   }
-  const successor = await em.findOneBy(AgreementEntity, { predecessorId });
+  const [successor] = await select<{ id: string }>(
+    'SELECT "id" FROM "agreement" WHERE "predecessorId" = ?',
+    [predecessorId],
+  );
   if (successor && successor.id !== agreementId) {
     throw DomainError.badInput({
       predecessorId: `${predecessorId} is already replaced by ${successor.id}`,
     });
   }
-  for (let cursor: AgreementEntity | null = predecessor; cursor;) {
+  for (let cursor: Link | null = predecessor; cursor;) {
     if (cursor.id === agreementId) {
       throw DomainError.badInput({
         predecessorId: 'an agreement cannot replace itself or one of its own successors',
       });
     }
-    cursor = cursor.predecessorId
-      ? await em.findOneBy(AgreementEntity, { id: cursor.predecessorId })
-      : null;
+    cursor = cursor.predecessorId ? await link(cursor.predecessorId) : null;
   }
 }
 

@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import {
@@ -86,5 +87,7 @@ export function graphqlOptions(config: AppConfig, tokens: ApiTokensService): Apo
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     playground: !production,
+    // Ratify sets no cache hints; without this plugin Apollo would still wrap every field.
+    plugins: [ApolloServerPluginCacheControlDisabled()],
   };
 }

@@ -89,7 +89,8 @@ export interface Edge<T> {
 export interface Connection<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** Counted only when a client asks for it: a getter, read when the field is resolved. */
+  readonly totalCount: Promise<number>;
 }
 
 /** The GraphQL types `<Name>Edge` and `<Name>Connection` for nodes of `node`. */
@@ -112,7 +113,7 @@ export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<
     pageInfo: PageInfo;
 
     @Field(() => Int, { description: 'How many there are in all, across every page.' })
-    totalCount: number;
+    totalCount: Promise<number>;
   }
   return ConnectionTypeClass;
 }
@@ -124,7 +125,7 @@ export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<
 export function toConnection<T>(
   rows: T[],
   page: PageRequest,
-  totalCount: number,
+  totalCount: () => Promise<number>,
   cursorOf: (node: T) => string,
 ): Connection<T> {
   const more = rows.length > page.size;
@@ -141,7 +142,9 @@ export function toConnection<T>(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    totalCount,
+    get totalCount() {
+      return totalCount();
+    },
   };
 }
 

@@ -1,32 +1,84 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, type EntityManager } from 'typeorm';
+import { SqlQueryCounter } from './typeorm-logger.js';
+
+type Row = Record<string, unknown>;
+
+/** Runs one SELECT (`?` placeholders) and returns its rows. */
+export type Select = <T extends Row = Row>(
+  sql: string,
+  params?: readonly unknown[],
+) => Promise<T[]>;
 
 /**
  * The way every query reaches the database.
  *
- * Writes run one at a time per process, in arrival order, each in one transaction that first
- * takes the database's write lock (see takeWriteLock): across processes too, writes commit one
- * after another, which is what hands out event sequences in commit order.
+ * Writes run one at a time per process, in arrival order, each in one TypeORM transaction that
+ * first takes the database's write lock (see takeWriteLock): across processes too, writes
+ * commit one after another, which is what hands out event sequences in commit order.
  *
- * Reads on PostgreSQL go straight to the pool. better-sqlite3, though, gives TypeORM one
- * connection that every query shares: a read issued while a transaction is open on it would see
- * uncommitted rows, so on SQLite reads wait their turn like writes. SQLite runs each statement
- * synchronously anyway, so this costs no parallelism.
+ * Reads are plain SQL (`select`), the hot path of the API. On PostgreSQL they go to the pool. On
+ * a SQLite file they run synchronously on a read-only connection of their own, with prepared
+ * statements kept: in WAL mode it sees only committed data, so reads never wait for writes. An
+ * in-memory SQLite database has only the one connection TypeORM shares between every query, on
+ * which a read issued while a transaction is open would see its uncommitted rows: there reads
+ * wait their turn like writes.
  *
- * Never call `read` or `write` from inside `write`'s work: use the EntityManager it passes.
+ * Never call `read`, `select` or `write` from inside `write`'s work: use the EntityManager it
+ * passes.
  */
 @Injectable()
-export class Database {
+export class Database implements OnApplicationShutdown {
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly sharedConnection: boolean;
+  private readonly dialect: 'sqlite' | 'postgres';
+  private readonly reader: BetterSqlite3.Database | null = null;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly postgresText = new Map<string, string>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.sharedConnection = dataSource.options.type === 'better-sqlite3';
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly counter: SqlQueryCounter,
+  ) {
+    this.dialect = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    const file = dataSource.options.database;
+    if (this.dialect === 'sqlite' && typeof file === 'string' && file !== ':memory:') {
+      this.reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+    }
   }
 
+  /** Rows of one SELECT, with `?` placeholders, outside any transaction. */
+  readonly select: Select = (sql, params = []) => this.run(sql, params);
+
+  /** The same, inside the transaction of `em` (a `write`'s work). */
+  selectIn(em: EntityManager): Select {
+    return (sql, params = []) =>
+      em.query(this.dialect === 'postgres' ? this.toPostgres(sql) : sql, [...params]);
+  }
+
+  private run<T extends Row>(sql: string, params: readonly unknown[]): Promise<T[]> {
+    if (this.reader) {
+      // TypeORM's logger counts the statements it sends; these it never sees.
+      if (this.counter.enabled) {
+        this.counter.count += 1;
+      }
+      let statement = this.statements.get(sql);
+      if (!statement) {
+        statement = this.reader.prepare(sql);
+        this.statements.set(sql, statement);
+      }
+      return Promise.resolve(statement.all(...params) as T[]);
+    }
+    if (this.dialect === 'postgres') {
+      return this.dataSource.query<T[]>(this.toPostgres(sql), [...params]);
+    }
+    return this.exclusive(() => this.dataSource.query<T[]>(sql, [...params]));
+  }
+
+  /** Work with TypeORM's EntityManager that reads only (token management, the seed check). */
   read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.sharedConnection
+    return this.dialect === 'sqlite'
       ? this.exclusive(() => work(this.dataSource.manager))
       : work(this.dataSource.manager);
   }
@@ -46,10 +98,25 @@ export class Database {
     });
   }
 
+  onApplicationShutdown(): void {
+    this.reader?.close();
+  }
+
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.tail.then(work);
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /** `?` placeholders as PostgreSQL's `$1, $2, ...` (the SQL of this project has no `?` in strings). */
+  private toPostgres(sql: string): string {
+    let text = this.postgresText.get(sql);
+    if (!text) {
+      let n = 0;
+      text = sql.replace(/\?/g, () => `$${(n += 1)}`);
+      this.postgresText.set(sql, text);
+    }
+    return text;
   }
 }
 
@@ -66,3 +133,21 @@ export class Database {
 async function takeWriteLock(em: EntityManager): Promise<void> {
   await em.query('UPDATE "event_counter" SET "lastSequence" = "lastSequence" WHERE "id" = 1');
 }
+
+/** Column values as the drivers return them, to the types the entities hold. */
+export const columns = {
+  /** SQLite returns UTC text ('YYYY-MM-DD HH:MM:SS.SSS'); PostgreSQL, a Date. */
+  date(value: unknown): Date {
+    return value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T')}Z`);
+  },
+  dateOrNull(value: unknown): Date | null {
+    return value === null || value === undefined ? null : columns.date(value);
+  },
+  /** SQLite returns 0 or 1. */
+  boolean(value: unknown): boolean {
+    return value === true || value === 1;
+  },
+  json<T>(value: unknown): T | null {
+    return typeof value === 'string' ? (JSON.parse(value) as T) : null;
+  },
+};

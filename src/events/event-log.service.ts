@@ -1,19 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  encodeCursor,
-  toConnection,
-  type Connection,
-  type PageRequest,
-} from '../common/pagination.js';
-import { Database } from '../database/database.service.js';
+import { toConnection, type Connection, type PageRequest } from '../common/pagination.js';
+import { columns, Database, type Select } from '../database/database.service.js';
 import {
   AgreementEventEntity,
   type AgreementEventType,
 } from './entities/agreement-event.entity.js';
 import { EVENT_BUS, type EventBus } from './event-bus.js';
-
-export const EVENT_CURSOR = 'event';
 
 /** An event about to be appended: the log assigns `sequence` and `recordedAt`. */
 export type NewEvent = Partial<AgreementEventEntity> &
@@ -24,14 +17,17 @@ export interface EventFilter {
   readonly types?: readonly AgreementEventType[];
 }
 
-export const eventCursor = (event: Pick<AgreementEventEntity, 'sequence'>) =>
-  encodeCursor(EVENT_CURSOR, event.sequence);
+const eventCursor = (event: AgreementEventEntity) => event.cursor;
 
 /** The handle a writing transaction gets: its EntityManager, and the log to append to. */
 export class LogWriter {
   readonly appended: AgreementEventEntity[] = [];
 
-  constructor(readonly em: EntityManager) {}
+  constructor(
+    readonly em: EntityManager,
+    /** SELECTs inside this transaction. */
+    readonly select: Select,
+  ) {}
 
   /**
    * Appends events in order. Their sequences come from the counter row, updated inside this
@@ -48,7 +44,7 @@ export class LogWriter {
       .set({ lastSequence: () => `"lastSequence" + ${events.length}` })
       .where('id = 1')
       .execute();
-    const last = await lastSequence(this.em);
+    const last = await lastSequence(this.select);
     const recordedAt = new Date();
     const rows = events.map((event, index) =>
       this.em.create(AgreementEventEntity, {
@@ -74,13 +70,10 @@ export class LogWriter {
   }
 }
 
-async function lastSequence(em: EntityManager): Promise<number> {
-  const row = await em
-    .createQueryBuilder()
-    .select('"lastSequence"', 'lastSequence')
-    .from('event_counter', 'c')
-    .where('c.id = 1')
-    .getRawOne<{ lastSequence: number | string }>();
+async function lastSequence(select: Select): Promise<number> {
+  const [row] = await select<{ lastSequence: number | string }>(
+    'SELECT "lastSequence" FROM "event_counter" WHERE "id" = 1',
+  );
   return Number(row?.lastSequence ?? 0);
 }
 
@@ -97,7 +90,7 @@ export class EventLog {
     let writer: LogWriter | undefined;
     return this.db.write(
       (em) => {
-        writer = new LogWriter(em);
+        writer = new LogWriter(em, this.db.selectIn(em));
         return work(writer);
       },
       () => this.bus.publish(writer?.appended ?? []),
@@ -106,57 +99,69 @@ export class EventLog {
 
   /** The sequence of the last committed event (0 for an empty log). */
   head(): Promise<number> {
-    return this.db.read(lastSequence);
+    return lastSequence(this.db.select);
   }
 
   /**
    * Up to `limit` events matching `filter` with `position < sequence <= upTo`, oldest first, and
-   * the head of the log read in the same breath: when fewer than `limit` come back, every
-   * matching event up to `min(head, upTo)` has been seen.
+   * the head of the log read before them: when fewer than `limit` come back, every matching event
+   * up to `min(head, upTo)` has been seen (an event at or below a head it read has committed).
    */
-  readAfter(
+  async readAfter(
     position: number,
     filter: EventFilter,
     limit: number,
     upTo?: number,
   ): Promise<{ events: AgreementEventEntity[]; head: number }> {
-    return this.db.read(async (em) => {
-      const head = await lastSequence(em);
-      const events = await filtered(em, filter)
-        .andWhere('e.sequence > :position AND e.sequence <= :upTo', {
-          position,
-          upTo: upTo ?? head,
-        })
-        .orderBy('e.sequence', 'ASC')
-        .limit(limit)
-        .getMany();
-      return { events, head };
-    });
+    const head = await this.head();
+    const { where, params } = filtered(filter);
+    const rows = await this.db.select(
+      `SELECT * FROM "agreement_event" WHERE ${where} AND "sequence" > ? AND "sequence" <= ?
+       ORDER BY "sequence" LIMIT ?`,
+      [...params, position, upTo ?? head, limit],
+    );
+    return { events: rows.map(eventFrom), head };
   }
 
   /** One page of the log, oldest first, for the `events` query and an agreement's timeline. */
-  page(filter: EventFilter, page: PageRequest): Promise<Connection<AgreementEventEntity>> {
-    return this.db.read(async (em) => {
-      const [rows, totalCount] = await Promise.all([
-        filtered(em, filter)
-          .andWhere('e.sequence > :after', { after: page.after })
-          .orderBy('e.sequence', page.fromEnd ? 'DESC' : 'ASC')
-          .limit(page.size + 1)
-          .getMany(),
-        filtered(em, filter).getCount(),
-      ]);
-      return toConnection(rows, page, totalCount, eventCursor);
-    });
+  async page(filter: EventFilter, page: PageRequest): Promise<Connection<AgreementEventEntity>> {
+    const { where, params } = filtered(filter);
+    const rows = await this.db.select(
+      `SELECT * FROM "agreement_event" WHERE ${where} AND "sequence" > ?
+       ORDER BY "sequence" ${page.fromEnd ? 'DESC' : 'ASC'} LIMIT ?`,
+      [...params, page.after, page.size + 1],
+    );
+    const count = async () => {
+      const [{ count }] = await this.db.select<{ count: number | string }>(
+        `SELECT COUNT(*) AS "count" FROM "agreement_event" WHERE ${where}`,
+        params,
+      );
+      return Number(count);
+    };
+    return toConnection(rows.map(eventFrom), page, count, eventCursor);
   }
 }
 
-function filtered(em: EntityManager, filter: EventFilter) {
-  const query = em.getRepository(AgreementEventEntity).createQueryBuilder('e').where('1 = 1');
+/** The WHERE clause of a filter, and its parameters. */
+function filtered(filter: EventFilter): { where: string; params: unknown[] } {
+  const conditions = ['1 = 1'];
+  const params: unknown[] = [];
   if (filter.agreementId) {
-    query.andWhere('e.agreementId = :agreementId', { agreementId: filter.agreementId });
+    conditions.push('"agreementId" = ?');
+    params.push(filter.agreementId);
   }
   if (filter.types?.length) {
-    query.andWhere('e.type IN (:...types)', { types: filter.types });
+    conditions.push(`"type" IN (${filter.types.map(() => '?').join(', ')})`);
+    params.push(...filter.types);
   }
-  return query;
+  return { where: conditions.join(' AND '), params };
+}
+
+function eventFrom(row: Record<string, unknown>): AgreementEventEntity {
+  return Object.assign(new AgreementEventEntity(), row, {
+    sequence: Number(row.sequence),
+    occurredAt: columns.date(row.occurredAt),
+    recordedAt: columns.date(row.recordedAt),
+    changedFields: columns.json<string[]>(row.changedFields),
+  });
 }

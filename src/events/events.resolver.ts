@@ -1,11 +1,10 @@
-import { Args, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Query, Resolver, Subscription } from '@nestjs/graphql';
 import {
   AgreementEventsSubscriptionArgs,
   AgreementSubscriptionArgs,
   EventsArgs,
 } from './dto/events.args.js';
 import { AgreementEventEntity, AgreementEventType } from './entities/agreement-event.entity.js';
-import { eventCursor } from './event-log.service.js';
 import { EventsService } from './events.service.js';
 import { AgreementEventConnection, AgreementEventModel } from './models/agreement-event.model.js';
 
@@ -46,10 +45,5 @@ export class EventsResolver {
   })
   agreementEvents(@Args() { agreementId, after }: AgreementEventsSubscriptionArgs) {
     return this.service.follow({ agreementId, after });
-  }
-
-  @ResolveField(() => String, { description: 'Opaque position in the log, for `after`.' })
-  cursor(@Parent() event: AgreementEventEntity) {
-    return eventCursor(event);
   }
 }

@@ -14,7 +14,8 @@ import type {
 } from './entities/agreement-event.entity.js';
 import { EVENT_BUS, type EventBus } from './event-bus.js';
 import { EventFeed } from './event-feed.js';
-import { EVENT_CURSOR, EventLog } from './event-log.service.js';
+import { EVENT_CURSOR } from './entities/agreement-event.entity.js';
+import { EventLog } from './event-log.service.js';
 
 /** Reading the log: pages of it, and live feeds for subscriptions. */
 @Injectable()

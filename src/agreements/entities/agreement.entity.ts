@@ -1,6 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { DateTimeColumn } from '../../database/columns.js';
-import type { AgreementKind, AgreementStage } from '../../workflow/index.js';
+import {
+  availableActions,
+  type AgreementKind,
+  type AgreementStage,
+  type WorkflowAction,
+} from '../../workflow/index.js';
 import type { PartyEntity } from './party.entity.js';
 
 @Entity('agreement')
@@ -51,4 +56,9 @@ export class AgreementEntity {
 
   /** Not a column: the service loads the parties with the agreement, in their given order. */
   parties: PartyEntity[];
+
+  /** The workflow actions whose guard passes now (derived, never stored). */
+  get availableActions(): WorkflowAction[] {
+    return availableActions(this);
+  }
 }

@@ -1,6 +1,7 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../common/pagination.js';
-import { AgreementKind, AgreementStage } from '../../workflow/index.js';
+import { AgreementKind, AgreementStage, WorkflowAction } from '../../workflow/index.js';
+import { PartyModel } from './party.model.js';
 
 @ObjectType('Agreement', { description: 'An agreement between two or more parties.' })
 export class AgreementModel {
@@ -43,6 +44,12 @@ export class AgreementModel {
 
   @Field(() => GraphQLISODateTime)
   updatedAt: Date;
+
+  @Field(() => [PartyModel])
+  parties: PartyModel[];
+
+  @Field(() => [WorkflowAction], { description: 'The actions whose guard passes now.' })
+  availableActions: WorkflowAction[];
 }
 
 export const AgreementConnection = ConnectionType(AgreementModel, 'Agreement');

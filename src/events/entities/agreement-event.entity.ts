@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { encodeCursor } from '../../common/pagination.js';
 import { DateTimeColumn } from '../../database/columns.js';
 import type { AgreementStage, ApprovalStatus, WorkflowAction } from '../../workflow/index.js';
 
@@ -64,4 +65,11 @@ export class AgreementEventEntity {
   /** For DETAILS_UPDATED: the names of the fields that changed. */
   @Column('simple-json', { nullable: true })
   changedFields: string[] | null;
+
+  /** Its opaque position in the log, for `after` (derived, never stored). */
+  get cursor(): string {
+    return encodeCursor(EVENT_CURSOR, this.sequence);
+  }
 }
+
+export const EVENT_CURSOR = 'event';

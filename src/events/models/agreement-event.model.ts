@@ -9,6 +9,9 @@ registerEnumType(AgreementEventType, { name: 'AgreementEventType' });
   description: 'One entry of the append-only log: every change to an agreement is one event.',
 })
 export class AgreementEventModel {
+  @Field({ description: 'Opaque position in the log, for `after`.' })
+  cursor: string;
+
   @Field(() => Int, {
     description: 'Global position in the log: strictly increasing, in commit order, no holes.',
   })

@@ -1,0 +1,99 @@
+import { columns, type Select } from '../database/database.service.js';
+import type { AgreementKind, AgreementStage, ApprovalStatus } from '../workflow/index.js';
+import { AgreementEntity } from './entities/agreement.entity.js';
+import { PartyEntity } from './entities/party.entity.js';
+
+/**
+ * Agreements read with plain SQL, the hot path of every query: one statement for an agreement
+ * with its parties, two for a page of them.
+ */
+
+const PARTY_COLUMNS = [
+  'code',
+  'position',
+  'name',
+  'legislature',
+  'approvalRequired',
+  'approvalStatus',
+  'approvalUpdatedAt',
+  'votesFor',
+  'votesAgainst',
+  'abstentions',
+];
+
+/** The agreement columns, and each party column prefixed `party_`: one row per party. */
+const WITH_PARTIES = `SELECT a.*, ${PARTY_COLUMNS.map((column) => `p."${column}" AS "party_${column}"`).join(', ')}
+  FROM "agreement" a JOIN "party" p ON p."agreementId" = a."id"`;
+
+type Row = Record<string, unknown>;
+
+function agreementFrom(row: Row, parties: PartyEntity[]): AgreementEntity {
+  return Object.assign(new AgreementEntity(), {
+    id: row.id as string,
+    title: row.title as string,
+    shortTitle: row.shortTitle as string | null,
+    kind: row.kind as AgreementKind,
+    summary: row.summary as string | null,
+    termYears: row.termYears as number | null,
+    predecessorId: row.predecessorId as string | null,
+    stage: row.stage as AgreementStage,
+    stageEnteredAt: columns.date(row.stageEnteredAt),
+    version: Number(row.version),
+    createdSequence: Number(row.createdSequence),
+    searchText: row.searchText as string,
+    createdAt: columns.date(row.createdAt),
+    updatedAt: columns.date(row.updatedAt),
+    parties,
+  });
+}
+
+function partyFrom(row: Row, agreementId: string, prefix = ''): PartyEntity {
+  const column = (name: string) => row[prefix + name];
+  return Object.assign(new PartyEntity(), {
+    agreementId,
+    code: column('code') as string,
+    position: Number(column('position')),
+    name: column('name') as string,
+    legislature: column('legislature') as string | null,
+    approvalRequired: columns.boolean(column('approvalRequired')),
+    approvalStatus: column('approvalStatus') as ApprovalStatus,
+    approvalUpdatedAt: columns.dateOrNull(column('approvalUpdatedAt')),
+    votesFor: column('votesFor') as number | null,
+    votesAgainst: column('votesAgainst') as number | null,
+    abstentions: column('abstentions') as number | null,
+  });
+}
+
+/** The agreement whose `column` is `value` (its id, or its predecessor's), with its parties. */
+export async function loadAgreement(
+  select: Select,
+  column: 'id' | 'predecessorId',
+  value: string,
+): Promise<AgreementEntity | null> {
+  const rows = await select(`${WITH_PARTIES} WHERE a."${column}" = ? ORDER BY p."position"`, [
+    value,
+  ]);
+  return rows.length === 0
+    ? null
+    : agreementFrom(
+        rows[0],
+        rows.map((row) => partyFrom(row, rows[0].id as string, 'party_')),
+      );
+}
+
+/** Agreements from rows of the agreement table, each with its parties (one more statement). */
+export async function withParties(select: Select, rows: Row[]): Promise<AgreementEntity[]> {
+  if (rows.length === 0) {
+    return [];
+  }
+  const parties = await select(
+    `SELECT * FROM "party" WHERE "agreementId" IN (${rows.map(() => '?').join(', ')}) ORDER BY "agreementId", "position"`,
+    rows.map((row) => row.id),
+  );
+  const byAgreement = new Map<string, PartyEntity[]>();
+  for (const row of parties) {
+    const party = partyFrom(row, row.agreementId as string);
+    byAgreement.set(party.agreementId, [...(byAgreement.get(party.agreementId) ?? []), party]);
+  }
+  return rows.map((row) => agreementFrom(row, byAgreement.get(row.id as string) ?? []));
+}
