@@ -24,7 +24,13 @@ export class Subscribers {
     for (let i = 0; i < count; i += 1) {
       const arrivals: number[] = [];
       this.arrivals.push(arrivals);
-      const client = createClient({ url, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+      const client = createClient({
+        url,
+        webSocketImpl: WebSocket,
+        lazy: false,
+        retryAttempts: 0,
+        onNonLazyError: () => (this.failures += 1),
+      });
       this.clients.push(client);
       this.disposers.push(
         client.subscribe(

@@ -6,6 +6,7 @@ import { Role, roleAllows } from '../auth/role.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { encodeCursor, pageRequest, toConnection, type Connection } from '../common/pagination.js';
 import { Database, type Select } from '../database/database.service.js';
+import { insertInto, update } from '../database/statements.js';
 import { AgreementEventType } from '../events/entities/agreement-event.entity.js';
 import { EventLog, type LogWriter, type NewEvent } from '../events/event-log.service.js';
 import {
@@ -211,24 +212,27 @@ export class AgreementsService {
         sourceUrl: input.sourceUrl ?? null,
       },
     ]);
-    await log.em.insert(AgreementEntity, {
-      id,
-      title: input.title,
-      shortTitle: input.shortTitle ?? null,
-      kind: input.kind,
-      summary: input.summary ?? null,
-      termYears: input.termYears ?? null,
-      predecessorId: input.predecessorId ?? null,
-      stage,
-      stageEnteredAt: state.stageEnteredAt,
-      version: 1,
-      createdSequence: created.sequence,
-      searchText: searchTextOf(input),
-      createdAt: now,
-      updatedAt: now,
-    });
-    await log.em.insert(
-      PartyEntity,
+    await insertInto(log.execute, 'agreement', [
+      {
+        id,
+        title: input.title,
+        shortTitle: input.shortTitle ?? null,
+        kind: input.kind,
+        summary: input.summary ?? null,
+        termYears: input.termYears ?? null,
+        predecessorId: input.predecessorId ?? null,
+        stage,
+        stageEnteredAt: state.stageEnteredAt,
+        version: 1,
+        createdSequence: created.sequence,
+        searchText: searchTextOf(input),
+        createdAt: now,
+        updatedAt: now,
+      },
+    ]);
+    await insertInto(
+      log.execute,
+      'party',
       input.parties.map((party, position) => ({
         agreementId: id,
         code: party.code,
@@ -343,13 +347,13 @@ async function saveAgreement(
   agreement: AgreementEntity,
   values: Partial<AgreementEntity>,
 ): Promise<void> {
-  const result = await log.em
-    .createQueryBuilder()
-    .update(AgreementEntity)
-    .set({ ...values, version: agreement.version + 1, updatedAt: new Date() })
-    .where('id = :id AND version = :version', { id: agreement.id, version: agreement.version })
-    .execute();
-  if (result.affected !== 1) {
+  const changed = await update(
+    log.execute,
+    'agreement',
+    { ...values, version: agreement.version + 1, updatedAt: new Date() },
+    { id: agreement.id, version: agreement.version },
+  );
+  if (changed !== 1) {
     const [current] = await log.select<{ version: number }>(
       'SELECT "version" FROM "agreement" WHERE "id" = ?',
       [agreement.id],
@@ -369,14 +373,15 @@ async function applyOutcome(
   for (const event of outcome.events) {
     if (event.type === 'APPROVAL_UPDATED') {
       const party = parties.find((candidate) => candidate.code === event.partyCode);
-      await log.em.update(
-        PartyEntity,
-        { agreementId: agreement.id, code: event.partyCode },
+      await update(
+        log.execute,
+        'party',
         {
           approvalStatus: event.approvalStatus,
           approvalUpdatedAt: party?.approvalUpdatedAt ?? record.occurredAt,
           ...(event.derived ? {} : record.vote),
         },
+        { agreementId: agreement.id, code: event.partyCode },
       );
     }
   }

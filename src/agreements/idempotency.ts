@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { LessThan } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../common/domain-error.js';
 import type { LogWriter } from '../events/event-log.service.js';
 import { AgreementEntity } from './entities/agreement.entity.js';
-import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
+import { insertInto } from '../database/statements.js';
+import type { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import { PartyEntity } from './entities/party.entity.js';
 
 /** How long a key is remembered. */
@@ -27,7 +27,12 @@ export async function once(
     return perform();
   }
   const requestHash = hashRequest(operation, input);
-  const stored = await log.em.findOneBy(IdempotencyKeyEntity, { actor: actor.name, key });
+  const [stored] = await log.select<
+    Pick<IdempotencyKeyEntity, 'operation' | 'requestHash' | 'response'>
+  >(
+    'SELECT "operation", "requestHash", "response" FROM "idempotency_key" WHERE "actor" = ? AND "key" = ?',
+    [actor.name, key],
+  );
   if (stored) {
     if (stored.requestHash !== requestHash) {
       throw DomainError.badInput({
@@ -38,17 +43,19 @@ export async function once(
   }
   const result = await perform();
   const now = new Date();
-  await log.em.delete(IdempotencyKeyEntity, {
-    createdAt: LessThan(new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS)),
-  });
-  await log.em.insert(IdempotencyKeyEntity, {
-    actor: actor.name,
-    key,
-    operation,
-    requestHash,
-    response: JSON.stringify(result),
-    createdAt: now,
-  });
+  await log.execute('DELETE FROM "idempotency_key" WHERE "createdAt" < ?', [
+    new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS),
+  ]);
+  await insertInto(log.execute, 'idempotency_key', [
+    {
+      actor: actor.name,
+      key,
+      operation,
+      requestHash,
+      response: JSON.stringify(result),
+      createdAt: now,
+    },
+  ]);
   return result;
 }
 

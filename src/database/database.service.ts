@@ -12,6 +12,12 @@ export type Select = <T extends Row = Row>(
   params?: readonly unknown[],
 ) => Promise<T[]>;
 
+/** Runs one statement (`?` placeholders): the rows it returns (RETURNING), and how many it changed. */
+export type Execute = <T extends Row = Row>(
+  sql: string,
+  params?: readonly unknown[],
+) => Promise<{ rows: T[]; changed: number }>;
+
 /**
  * The way every query reaches the database.
  *
@@ -53,8 +59,19 @@ export class Database implements OnApplicationShutdown {
 
   /** The same, inside the transaction of `em` (a `write`'s work). */
   selectIn(em: EntityManager): Select {
-    return (sql, params = []) =>
-      em.query(this.dialect === 'postgres' ? this.toPostgres(sql) : sql, [...params]);
+    return async (sql, params = []) => (await this.executeIn(em)(sql, params)).rows as never[];
+  }
+
+  /** Any statement inside the transaction of `em`. */
+  executeIn(em: EntityManager): Execute {
+    return async <T extends Row>(sql: string, params: readonly unknown[] = []) => {
+      const result = await em.queryRunner!.query(
+        this.dialect === 'postgres' ? this.toPostgres(sql) : sql,
+        this.parameters(params),
+        true,
+      );
+      return { rows: (result.records ?? []) as T[], changed: result.affected ?? 0 };
+    };
   }
 
   private run<T extends Row>(sql: string, params: readonly unknown[]): Promise<T[]> {
@@ -68,12 +85,12 @@ export class Database implements OnApplicationShutdown {
         statement = this.reader.prepare(sql);
         this.statements.set(sql, statement);
       }
-      return Promise.resolve(statement.all(...params) as T[]);
+      return Promise.resolve(statement.all(...this.parameters(params)) as T[]);
     }
     if (this.dialect === 'postgres') {
       return this.dataSource.query<T[]>(this.toPostgres(sql), [...params]);
     }
-    return this.exclusive(() => this.dataSource.query<T[]>(sql, [...params]));
+    return this.exclusive(() => this.dataSource.query<T[]>(sql, this.parameters(params)));
   }
 
   /** Work with TypeORM's EntityManager that reads only (token management, the seed check). */
@@ -106,6 +123,20 @@ export class Database implements OnApplicationShutdown {
     const run = this.tail.then(work);
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /** SQLite binds neither dates nor booleans: they go as TypeORM stores them. */
+  private parameters(params: readonly unknown[]): unknown[] {
+    if (this.dialect === 'postgres') {
+      return [...params];
+    }
+    return params.map((value) =>
+      value instanceof Date
+        ? value.toISOString().replace('T', ' ').replace('Z', '')
+        : typeof value === 'boolean'
+          ? Number(value)
+          : value,
+    );
   }
 
   /** `?` placeholders as PostgreSQL's `$1, $2, ...` (the SQL of this project has no `?` in strings). */

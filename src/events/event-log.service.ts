@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { toConnection, type Connection, type PageRequest } from '../common/pagination.js';
-import { columns, Database, type Select } from '../database/database.service.js';
+import { columns, Database, type Execute, type Select } from '../database/database.service.js';
 import {
   AgreementEventEntity,
   type AgreementEventType,
@@ -19,7 +19,28 @@ export interface EventFilter {
 
 const eventCursor = (event: AgreementEventEntity) => event.cursor;
 
-/** The handle a writing transaction gets: its EntityManager, and the log to append to. */
+/** The columns of an event row, in the order `append` writes them. */
+const EVENT_COLUMNS = [
+  'sequence',
+  'agreementId',
+  'type',
+  'action',
+  'fromStage',
+  'toStage',
+  'partyCode',
+  'approvalStatus',
+  'votesFor',
+  'votesAgainst',
+  'abstentions',
+  'occurredAt',
+  'recordedAt',
+  'actor',
+  'note',
+  'sourceUrl',
+  'changedFields',
+] as const;
+
+/** The handle a writing transaction gets: SQL inside it, and the log to append to. */
 export class LogWriter {
   readonly appended: AgreementEventEntity[] = [];
 
@@ -27,6 +48,8 @@ export class LogWriter {
     readonly em: EntityManager,
     /** SELECTs inside this transaction. */
     readonly select: Select,
+    /** Any statement inside this transaction. */
+    readonly execute: Execute,
   ) {}
 
   /**
@@ -38,16 +61,14 @@ export class LogWriter {
     if (events.length === 0) {
       return [];
     }
-    await this.em
-      .createQueryBuilder()
-      .update('event_counter')
-      .set({ lastSequence: () => `"lastSequence" + ${events.length}` })
-      .where('id = 1')
-      .execute();
-    const last = await lastSequence(this.select);
+    const { rows } = await this.execute<{ lastSequence: number | string }>(
+      'UPDATE "event_counter" SET "lastSequence" = "lastSequence" + ? WHERE "id" = 1 RETURNING "lastSequence"',
+      [events.length],
+    );
+    const first = Number(rows[0].lastSequence) - events.length + 1;
     const recordedAt = new Date();
-    const rows = events.map((event, index) =>
-      this.em.create(AgreementEventEntity, {
+    const appended = events.map((event, index) =>
+      Object.assign(new AgreementEventEntity(), {
         action: null,
         fromStage: null,
         toStage: null,
@@ -60,13 +81,24 @@ export class LogWriter {
         sourceUrl: null,
         changedFields: null,
         ...event,
-        sequence: last - events.length + 1 + index,
+        sequence: first + index,
         recordedAt,
       }),
     );
-    await this.em.insert(AgreementEventEntity, rows);
-    this.appended.push(...rows);
-    return rows;
+    const placeholders = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+    await this.execute(
+      `INSERT INTO "agreement_event" (${EVENT_COLUMNS.map((column) => `"${column}"`).join(', ')})
+       VALUES ${appended.map(() => placeholders).join(', ')}`,
+      appended.flatMap((event) =>
+        EVENT_COLUMNS.map((column) =>
+          column === 'changedFields'
+            ? event.changedFields && JSON.stringify(event.changedFields)
+            : event[column],
+        ),
+      ),
+    );
+    this.appended.push(...appended);
+    return appended;
   }
 }
 
@@ -90,7 +122,7 @@ export class EventLog {
     let writer: LogWriter | undefined;
     return this.db.write(
       (em) => {
-        writer = new LogWriter(em, this.db.selectIn(em));
+        writer = new LogWriter(em, this.db.selectIn(em), this.db.executeIn(em));
         return work(writer);
       },
       () => this.bus.publish(writer?.appended ?? []),

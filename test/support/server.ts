@@ -143,6 +143,8 @@ export class Subscriber<T> {
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: false,
+      // The sink below records errors; graphql-ws would also print them.
+      onNonLazyError: () => undefined,
       connectionParams,
     });
     this.dispose = this.client.subscribe<T>(
