@@ -21,9 +21,12 @@ export type Execute = <T extends Row = Row>(
 /**
  * The way every query reaches the database.
  *
- * Writes run one at a time per process, in arrival order, each in one TypeORM transaction that
- * first takes the database's write lock (see takeWriteLock): across processes too, writes
- * commit one after another, which is what hands out event sequences in commit order.
+ * Writes run one at a time per process, in arrival order, each in one transaction that takes the
+ * database's write lock first: across processes too, writes commit one after another, which is
+ * what hands out event sequences in commit order. On SQLite the transaction is BEGIN IMMEDIATE
+ * on the connection TypeORM opened, its statements prepared once and run directly; on PostgreSQL
+ * it is a TypeORM transaction whose first statement locks the event counter row (see
+ * takeWriteLock).
  *
  * Reads are plain SQL (`select`), the hot path of the API. On PostgreSQL they go to the pool. On
  * a SQLite file they run synchronously on a read-only connection of their own, with prepared
@@ -32,15 +35,20 @@ export type Execute = <T extends Row = Row>(
  * which a read issued while a transaction is open would see its uncommitted rows: there reads
  * wait their turn like writes.
  *
- * Never call `read`, `select` or `write` from inside `write`'s work: use the EntityManager it
- * passes.
+ * Never call `read`, `select` or `write` from inside `write`'s work: use what it passes.
  */
 @Injectable()
 export class Database implements OnApplicationShutdown {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly dialect: 'sqlite' | 'postgres';
+  /** SQLite: the connection TypeORM opened, which writes go through. */
+  private readonly writer: BetterSqlite3.Database | null = null;
+  /** SQLite file: a read-only connection for reads outside transactions. */
   private readonly reader: BetterSqlite3.Database | null = null;
-  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly prepared = new WeakMap<
+    BetterSqlite3.Database,
+    Map<string, BetterSqlite3.Statement>
+  >();
   private readonly postgresText = new Map<string, string>();
 
   constructor(
@@ -48,9 +56,18 @@ export class Database implements OnApplicationShutdown {
     private readonly counter: SqlQueryCounter,
   ) {
     this.dialect = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
-    const file = dataSource.options.database;
-    if (this.dialect === 'sqlite' && typeof file === 'string' && file !== ':memory:') {
-      this.reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+    if (this.dialect === 'sqlite') {
+      this.writer = (
+        dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }
+      ).databaseConnection;
+      const file = dataSource.options.database;
+      if (typeof file === 'string' && file !== ':memory:') {
+        this.reader = new BetterSqlite3(file, {
+          readonly: true,
+          fileMustExist: true,
+          timeout: 5000,
+        });
+      }
     }
   }
 
@@ -64,6 +81,18 @@ export class Database implements OnApplicationShutdown {
 
   /** Any statement inside the transaction of `em`. */
   executeIn(em: EntityManager): Execute {
+    const writer = this.writer;
+    if (writer) {
+      return <T extends Row>(sql: string, params: readonly unknown[] = []) => {
+        const statement = this.statement(writer, sql);
+        const values = this.parameters(params);
+        return Promise.resolve(
+          statement.reader
+            ? { rows: statement.all(...values) as T[], changed: 0 }
+            : { rows: [] as T[], changed: statement.run(...values).changes },
+        );
+      };
+    }
     return async <T extends Row>(sql: string, params: readonly unknown[] = []) => {
       const result = await em.queryRunner!.query(
         this.dialect === 'postgres' ? this.toPostgres(sql) : sql,
@@ -76,16 +105,9 @@ export class Database implements OnApplicationShutdown {
 
   private run<T extends Row>(sql: string, params: readonly unknown[]): Promise<T[]> {
     if (this.reader) {
-      // TypeORM's logger counts the statements it sends; these it never sees.
-      if (this.counter.enabled) {
-        this.counter.count += 1;
-      }
-      let statement = this.statements.get(sql);
-      if (!statement) {
-        statement = this.reader.prepare(sql);
-        this.statements.set(sql, statement);
-      }
-      return Promise.resolve(statement.all(...this.parameters(params)) as T[]);
+      return Promise.resolve(
+        this.statement(this.reader, sql).all(...this.parameters(params)) as T[],
+      );
     }
     if (this.dialect === 'postgres') {
       return this.dataSource.query<T[]>(this.toPostgres(sql), [...params]);
@@ -106,13 +128,57 @@ export class Database implements OnApplicationShutdown {
    */
   write<T>(work: (em: EntityManager) => Promise<T>, afterCommit?: (result: T) => void): Promise<T> {
     return this.exclusive(async () => {
-      const result = await this.dataSource.transaction(async (em) => {
-        await takeWriteLock(em);
-        return work(em);
-      });
+      const result = this.writer
+        ? await this.sqliteTransaction(this.writer, work)
+        : await this.dataSource.transaction(async (em) => {
+            await takeWriteLock(em);
+            return work(em);
+          });
       afterCommit?.(result);
       return result;
     });
+  }
+
+  /**
+   * BEGIN IMMEDIATE takes the write lock at once (waiting, up to the busy timeout, for another
+   * process's write to end), so no statement of the transaction ever has to upgrade a read lock,
+   * which SQLite would refuse at once with SQLITE_BUSY if another process wrote in between.
+   * TypeORM's own calls on `em` run on the same connection, inside this transaction.
+   */
+  private async sqliteTransaction<T>(
+    connection: BetterSqlite3.Database,
+    work: (em: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    this.statement(connection, 'BEGIN IMMEDIATE').run();
+    try {
+      const result = await work(this.dataSource.manager);
+      this.statement(connection, 'COMMIT').run();
+      return result;
+    } catch (error) {
+      if (connection.inTransaction) {
+        this.statement(connection, 'ROLLBACK').run();
+      }
+      throw error;
+    }
+  }
+
+  /** The prepared statement for `sql` on `connection`, prepared the first time. */
+  private statement(connection: BetterSqlite3.Database, sql: string): BetterSqlite3.Statement {
+    // TypeORM's logger counts the statements it sends; these it never sees.
+    if (this.counter.enabled) {
+      this.counter.count += 1;
+    }
+    let statements = this.prepared.get(connection);
+    if (!statements) {
+      statements = new Map();
+      this.prepared.set(connection, statements);
+    }
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = connection.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
   }
 
   onApplicationShutdown(): void {
@@ -152,14 +218,10 @@ export class Database implements OnApplicationShutdown {
 }
 
 /**
- * Takes the database's write lock as the transaction's first statement, by updating the one row
- * every writer updates anyway (the event counter) to itself.
- *
- * On PostgreSQL the row lock holds every other writer, of any instance, until this transaction
- * ends: writes are serialized, and sequences follow commit order. On SQLite it does what BEGIN
- * IMMEDIATE would (TypeORM only issues a plain BEGIN): a transaction that read first and wrote
- * later would have to upgrade its lock, and if another process (the token command, a second
- * server) wrote in between, SQLite fails the upgrade at once with SQLITE_BUSY instead of waiting.
+ * Takes PostgreSQL's write lock as the transaction's first statement, by updating the one row
+ * every writer updates anyway (the event counter) to itself: the row lock holds every other
+ * writer, of any instance, until this transaction ends, so writes are serialized and sequences
+ * follow commit order.
  */
 async function takeWriteLock(em: EntityManager): Promise<void> {
   await em.query('UPDATE "event_counter" SET "lastSequence" = "lastSequence" WHERE "id" = 1');
