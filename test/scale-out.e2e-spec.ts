@@ -56,7 +56,9 @@ class PrivateRedis {
 
   down(): Promise<void> {
     return new Promise((resolve) => {
-      if (!this.process || this.process.exitCode !== null) return resolve();
+      if (!this.process || this.process.exitCode !== null || this.process.signalCode !== null) {
+        return resolve();
+      }
       this.process.once('exit', () => resolve());
       this.process.kill('SIGKILL');
     });
@@ -112,6 +114,22 @@ const EVENTS = `subscription ($id: ID) { agreementEvents(agreementId: $id) { seq
     const received = (await subscriber.take(writes.length)).map((m) => m.agreementEvents);
     expect(received.map((event) => event.action)).toEqual(writes);
     expect(received.map((event) => event.sequence)).toEqual([2, 3, 4, 5, 6, 7]);
+  });
+
+  it('answers a read on B from its cache only until a write on A, even with Redis away', async () => {
+    const redis = await PrivateRedis.start();
+    try {
+      const [a, b] = [await start({ REDIS_URL: redis.url }), await start({ REDIS_URL: redis.url })];
+      const { id } = await AgreementFactory.create(a);
+      const read = `query ($id: ID!) { agreement(id: $id) { stage version } }`;
+      await b.ok(read, { id });
+      expect(await b.ok(read, { id })).toEqual({ agreement: { stage: 'NEGOTIATION', version: 1 } });
+      await redis.down(); // B hears nothing of A's write
+      await a.ok(STALL_OR_RESUME, { id, action: 'STALL' });
+      expect(await b.ok(read, { id })).toEqual({ agreement: { stage: 'STALLED', version: 2 } });
+    } finally {
+      await redis.down();
+    }
   });
 
   it('loses no update with 100 concurrent writes split across both instances', async () => {

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       rateLimitWritesPerMinute: 300,
       limits: { maxDepth: 12, maxCost: 25000, maxAliases: 30, maxBodyBytes: 100000 },
       countSqlQueries: false,
+      readCacheEntries: 1000,
     });
   });
 
@@ -52,6 +53,7 @@ describe('loadConfig', () => {
         GRAPHQL_MAX_ALIASES: '5',
         MAX_BODY_BYTES: '20000',
         COUNT_SQL_QUERIES: 'true',
+        READ_CACHE_ENTRIES: '0',
       }),
     ).toEqual({
       port: 0,
@@ -67,6 +69,7 @@ describe('loadConfig', () => {
       rateLimitWritesPerMinute: 0,
       limits: { maxDepth: 8, maxCost: 1000, maxAliases: 5, maxBodyBytes: 20000 },
       countSqlQueries: true,
+      readCacheEntries: 0,
     });
   });
 

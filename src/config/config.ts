@@ -22,6 +22,8 @@ export interface AppConfig {
   readonly limits: RequestLimits;
   /** Count SQL statements and show the count on /health (for the benchmarks). */
   readonly countSqlQueries: boolean;
+  /** How many read answers to keep while the log has not moved; 0 turns the cache off. */
+  readonly readCacheEntries: number;
 }
 
 /** Bounds on one GraphQL request, enforced before any resolver runs. */
@@ -145,6 +147,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxBodyBytes: read('MAX_BODY_BYTES', 100_000, integer(1000, 100_000_000)),
   };
   const countSqlQueries = read('COUNT_SQL_QUERIES', false, boolean);
+  const readCacheEntries = read('READ_CACHE_ENTRIES', 1000, integer(0, 1_000_000));
   const redisUrl = read<string | null>('REDIS_URL', null, (value) =>
     validUrl(value, ['redis:', 'rediss:'])
       ? ok(value)
@@ -168,6 +171,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitWritesPerMinute,
     limits,
     countSqlQueries,
+    readCacheEntries,
   };
 }
 

@@ -5,6 +5,7 @@ import { EVENT_BUS, InProcessEventBus, type EventBus } from './event-bus.js';
 import { EventLog } from './event-log.service.js';
 import { EventsResolver } from './events.resolver.js';
 import { EventsService } from './events.service.js';
+import { ReadCachePlugin } from './read-cache.plugin.js';
 import { RedisEventBus } from './redis-event-bus.js';
 
 @Module({
@@ -19,6 +20,7 @@ import { RedisEventBus } from './redis-event-bus.js';
     EventLog,
     EventsService,
     EventsResolver,
+    ReadCachePlugin,
   ],
   exports: [EventLog, EventsService, EVENT_BUS],
 })
