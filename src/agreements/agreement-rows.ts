@@ -4,8 +4,8 @@ import { AgreementEntity } from './entities/agreement.entity.js';
 import { PartyEntity } from './entities/party.entity.js';
 
 /**
- * Agreements read with plain SQL, the hot path of every query: one statement for an agreement
- * with its parties, two for a page of them.
+ * Agreements read with plain SQL, the hot path of every query: one statement for agreements with
+ * their parties, two for a page of them.
  */
 
 const PARTY_COLUMNS = [
@@ -64,21 +64,41 @@ function partyFrom(row: Row, agreementId: string, prefix = ''): PartyEntity {
   });
 }
 
-/** The agreement whose `column` is `value` (its id, or its predecessor's), with its parties. */
+/**
+ * The agreements whose `column` (their id, or their predecessor's) is one of `values`, each with
+ * its parties: one statement.
+ */
+export async function loadAgreements(
+  select: Select,
+  column: 'id' | 'predecessorId',
+  values: readonly string[],
+): Promise<AgreementEntity[]> {
+  const rows = await select(
+    `${WITH_PARTIES} WHERE a."${column}" IN (${values.map(() => '?').join(', ')})
+     ORDER BY a."createdSequence", p."position"`,
+    values,
+  );
+  const byAgreement = new Map<string, Row[]>();
+  for (const row of rows) {
+    const id = row.id as string;
+    byAgreement.set(id, [...(byAgreement.get(id) ?? []), row]);
+  }
+  return [...byAgreement.entries()].map(([id, own]) =>
+    agreementFrom(
+      own[0],
+      own.map((row) => partyFrom(row, id, 'party_')),
+    ),
+  );
+}
+
+/** The agreement whose `column` is `value`, or null. */
 export async function loadAgreement(
   select: Select,
   column: 'id' | 'predecessorId',
   value: string,
 ): Promise<AgreementEntity | null> {
-  const rows = await select(`${WITH_PARTIES} WHERE a."${column}" = ? ORDER BY p."position"`, [
-    value,
-  ]);
-  return rows.length === 0
-    ? null
-    : agreementFrom(
-        rows[0],
-        rows.map((row) => partyFrom(row, rows[0].id as string, 'party_')),
-      );
+  const [agreement] = await loadAgreements(select, column, [value]);
+  return agreement ?? null;
 }
 
 /** Agreements from rows of the agreement table, each with its parties (one more statement). */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import type { Principal } from '../auth/principal.js';
 import { SYSTEM_ACTOR } from '../auth/principal.js';
 import { Role, roleAllows } from '../auth/role.js';
@@ -33,7 +34,7 @@ import {
   type DetailField,
   type UpdateAgreementInput,
 } from './dto/update-agreement.input.js';
-import { loadAgreement, withParties } from './agreement-rows.js';
+import { loadAgreement, loadAgreements, withParties } from './agreement-rows.js';
 import { AgreementEntity } from './entities/agreement.entity.js';
 import { PartyEntity } from './entities/party.entity.js';
 import { once } from './idempotency.js';
@@ -65,11 +66,34 @@ export class AgreementsService {
   // --- Reads ---------------------------------------------------------------------------------
 
   findById(id: string): Promise<AgreementEntity | null> {
-    return loadAgreement(this.db.select, 'id', id);
+    return this.byId.load(id);
   }
 
   successorOf(agreement: AgreementEntity): Promise<AgreementEntity | null> {
-    return loadAgreement(this.db.select, 'predecessorId', agreement.id);
+    return this.byPredecessor.load(agreement.id);
+  }
+
+  /**
+   * Loads asked for in the same tick (an agreement's predecessor and successor, every event's
+   * agreement in a list) go to the database as one statement rather than one each. Nothing is
+   * cached: each batch reads what is committed now.
+   */
+  private readonly byId = this.loader('id');
+  private readonly byPredecessor = this.loader('predecessorId');
+
+  private loader(column: 'id' | 'predecessorId') {
+    return new DataLoader<string, AgreementEntity | null>(
+      async (values) => {
+        const found = new Map(
+          (await loadAgreements(this.db.select, column, values)).map((agreement) => [
+            agreement[column],
+            agreement,
+          ]),
+        );
+        return values.map((value) => found.get(value) ?? null);
+      },
+      { cache: false, maxBatchSize: 100 },
+    );
   }
 
   predecessorOf(agreement: AgreementEntity): Promise<AgreementEntity | null> {
@@ -102,14 +126,14 @@ export class AgreementsService {
       [...params, page.after, page.size + 1],
     );
     const agreements = await withParties(this.db.select, rows);
-    const count = async () => {
+    const total = async () => {
       const [{ count }] = await this.db.select<{ count: number | string }>(
         `SELECT COUNT(*) AS "count" FROM "agreement" a WHERE ${filter}`,
         params,
       );
       return Number(count);
     };
-    return toConnection(agreements, page, count, (agreement) =>
+    return toConnection(agreements, page, total, (agreement) =>
       encodeCursor(AGREEMENT_CURSOR, agreement.createdSequence),
     );
   }

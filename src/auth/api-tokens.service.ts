@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-import { Database } from '../database/database.service.js';
+import { columns, Database } from '../database/database.service.js';
 import { ApiTokenEntity } from './entities/api-token.entity.js';
 import { BOOTSTRAP_ADMIN, RESERVED_ACTOR_NAMES, type Principal } from './principal.js';
 import type { Role } from './role.js';
@@ -45,9 +45,11 @@ export class ApiTokensService {
     if (this.bootstrapHash && timingSafeEqual(hash, this.bootstrapHash)) {
       return BOOTSTRAP_ADMIN;
     }
-    const token = await this.db.read((em) =>
-      em.findOneBy(ApiTokenEntity, { tokenHash: hash.toString('hex') }),
-    );
+    const [token] = (
+      await this.db.select('SELECT * FROM "api_token" WHERE "tokenHash" = ?', [
+        hash.toString('hex'),
+      ])
+    ).map(apiTokenFrom);
     if (!token || token.revokedAt) {
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'The token is not valid or was revoked.');
     }
@@ -96,8 +98,9 @@ export class ApiTokensService {
     });
   }
 
-  list(): Promise<ApiTokenEntity[]> {
-    return this.db.read((em) => em.find(ApiTokenEntity, { order: { createdAt: 'ASC' } }));
+  async list(): Promise<ApiTokenEntity[]> {
+    const rows = await this.db.select('SELECT * FROM "api_token" ORDER BY "createdAt", "id"');
+    return rows.map(apiTokenFrom);
   }
 
   private async touch(token: ApiTokenEntity): Promise<void> {
@@ -107,4 +110,12 @@ export class ApiTokensService {
     }
     await this.db.write((em) => em.update(ApiTokenEntity, { id: token.id }, { lastUsedAt: now }));
   }
+}
+
+function apiTokenFrom(row: Record<string, unknown>): ApiTokenEntity {
+  return Object.assign(new ApiTokenEntity(), row, {
+    createdAt: columns.date(row.createdAt),
+    lastUsedAt: columns.dateOrNull(row.lastUsedAt),
+    revokedAt: columns.dateOrNull(row.revokedAt),
+  });
 }

@@ -35,7 +35,7 @@ export type Execute = <T extends Row = Row>(
  * which a read issued while a transaction is open would see its uncommitted rows: there reads
  * wait their turn like writes.
  *
- * Never call `read`, `select` or `write` from inside `write`'s work: use what it passes.
+ * Never call `select` or `write` from inside `write`'s work: use what it passes.
  */
 @Injectable()
 export class Database implements OnApplicationShutdown {
@@ -113,13 +113,6 @@ export class Database implements OnApplicationShutdown {
       return this.dataSource.query<T[]>(this.toPostgres(sql), [...params]);
     }
     return this.exclusive(() => this.dataSource.query<T[]>(sql, this.parameters(params)));
-  }
-
-  /** Work with TypeORM's EntityManager that reads only (token management, the seed check). */
-  read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.dialect === 'sqlite'
-      ? this.exclusive(() => work(this.dataSource.manager))
-      : work(this.dataSource.manager);
   }
 
   /**

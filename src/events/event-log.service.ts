@@ -163,14 +163,14 @@ export class EventLog {
        ORDER BY "sequence" ${page.fromEnd ? 'DESC' : 'ASC'} LIMIT ?`,
       [...params, page.after, page.size + 1],
     );
-    const count = async () => {
+    const total = async () => {
       const [{ count }] = await this.db.select<{ count: number | string }>(
         `SELECT COUNT(*) AS "count" FROM "agreement_event" WHERE ${where}`,
         params,
       );
       return Number(count);
     };
-    return toConnection(rows.map(eventFrom), page, count, eventCursor);
+    return toConnection(rows.map(eventFrom), page, total, eventCursor);
   }
 }
 

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AgreementEntity } from '../agreements/entities/agreement.entity.js';
 import { DomainError } from '../common/domain-error.js';
 import {
   decodeCursor,
@@ -77,7 +76,7 @@ export class EventsService {
   }
 
   private async assertAgreementExists(id: string): Promise<void> {
-    const exists = await this.db.read((em) => em.existsBy(AgreementEntity, { id }));
+    const [exists] = await this.db.select('SELECT 1 FROM "agreement" WHERE "id" = ?', [id]);
     if (!exists) {
       throw DomainError.notFound('agreement', id);
     }

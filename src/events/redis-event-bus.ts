@@ -61,8 +61,8 @@ export class RedisEventBus implements EventBus, OnModuleInit, OnApplicationShutd
   }
 
   async onModuleInit(): Promise<void> {
-    const [row] = await this.db.read((em) =>
-      em.query<{ value: string }[]>(`SELECT "value" FROM "ratify_meta" WHERE "key" = 'cluster_id'`),
+    const [row] = await this.db.select<{ value: string }>(
+      `SELECT "value" FROM "ratify_meta" WHERE "key" = 'cluster_id'`,
     );
     this.channel = `ratify:${row.value}:events`;
     // Not awaited: an instance starts, and serves, while Redis is away; ioredis keeps trying.

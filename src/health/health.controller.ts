@@ -26,7 +26,7 @@ export class HealthController {
     const subscriptions = this.bus.subscriberCount();
     let database: 'up' | 'down' = 'up';
     try {
-      await this.db.read((em) => em.query('SELECT 1'));
+      await this.db.select('SELECT 1');
     } catch (error) {
       this.logger.error('Health check: the database does not answer', error);
       database = 'down';

@@ -91,20 +91,16 @@ export class ChildServer {
     }>;
   }
 
-  /** Sends `signal` and waits for the process to end. */
-  stopWith(signal: NodeJS.Signals): Promise<void> {
+  /** Kills the process and waits for it to end. */
+  kill(): Promise<void> {
     return new Promise((resolve) => {
       if (this.process.exitCode !== null || this.process.signalCode !== null) {
         resolve();
         return;
       }
       this.process.once('exit', () => resolve());
-      this.process.kill(signal);
+      this.process.kill('SIGKILL');
     });
-  }
-
-  async kill(): Promise<void> {
-    await this.stopWith('SIGKILL');
   }
 }
 

@@ -21,7 +21,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export function tempDir(): string {
+function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'ratify-test-'));
 }
 

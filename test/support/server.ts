@@ -6,8 +6,6 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
-export { tempDir } from './databases.js';
-
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface GraphQLResponse<T> {
