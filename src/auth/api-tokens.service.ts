@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { columns, Database } from '../database/database.service.js';
+import { insertInto, update } from '../database/statements.js';
 import { ApiTokenEntity } from './entities/api-token.entity.js';
 import { BOOTSTRAP_ADMIN, RESERVED_ACTOR_NAMES, type Principal } from './principal.js';
 import type { Role } from './role.js';
@@ -63,13 +64,14 @@ export class ApiTokensService {
       throw DomainError.badInput({ name: `${name} is reserved; choose another name` });
     }
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    const apiToken = await this.db.write(async (em) => {
-      if (await em.existsBy(ApiTokenEntity, { name })) {
+    const apiToken = await this.db.write(async (tx) => {
+      const [taken] = await tx.select('SELECT 1 FROM "api_token" WHERE "name" = ?', [name]);
+      if (taken) {
         throw DomainError.badInput({
           name: `a token named ${name} exists already; names identify actors in the log`,
         });
       }
-      const entity = em.create(ApiTokenEntity, {
+      const entity = Object.assign(new ApiTokenEntity(), {
         id: randomUUID(),
         name,
         role,
@@ -78,21 +80,23 @@ export class ApiTokensService {
         lastUsedAt: null,
         revokedAt: null,
       });
-      await em.insert(ApiTokenEntity, entity);
+      await insertInto(tx.execute, 'api_token', [{ ...entity }]);
       return entity;
     });
     return { token, apiToken };
   }
 
   async revoke(id: string): Promise<ApiTokenEntity> {
-    return this.db.write(async (em) => {
-      const token = await em.findOneBy(ApiTokenEntity, { id });
+    return this.db.write(async (tx) => {
+      const [token] = (await tx.select('SELECT * FROM "api_token" WHERE "id" = ?', [id])).map(
+        apiTokenFrom,
+      );
       if (!token) {
         throw DomainError.notFound('API token', id);
       }
       if (!token.revokedAt) {
         token.revokedAt = new Date();
-        await em.update(ApiTokenEntity, { id }, { revokedAt: token.revokedAt });
+        await update(tx.execute, 'api_token', { revokedAt: token.revokedAt }, { id });
       }
       return token;
     });
@@ -108,7 +112,9 @@ export class ApiTokensService {
     if (token.lastUsedAt && now.getTime() - token.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) {
       return;
     }
-    await this.db.write((em) => em.update(ApiTokenEntity, { id: token.id }, { lastUsedAt: now }));
+    await this.db.write((tx) =>
+      update(tx.execute, 'api_token', { lastUsedAt: now }, { id: token.id }),
+    );
   }
 }
 

@@ -1,30 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { AgreementEntity } from '../agreements/entities/agreement.entity.js';
-import { IdempotencyKeyEntity } from '../agreements/entities/idempotency-key.entity.js';
-import { PartyEntity } from '../agreements/entities/party.entity.js';
-import { ApiTokenEntity } from '../auth/entities/api-token.entity.js';
 import type { DatabaseConfig } from '../config/config.js';
-import { AgreementEventEntity } from '../events/entities/agreement-event.entity.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SqlQueryCounter, TypeOrmNestLogger } from './typeorm-logger.js';
 
-export const ENTITIES = [
-  AgreementEntity,
-  PartyEntity,
-  AgreementEventEntity,
-  ApiTokenEntity,
-  IdempotencyKeyEntity,
-];
-
-/** TypeORM options for the configured database; the schema comes from migrations only. */
+/**
+ * TypeORM options for the configured database. TypeORM opens the connections, runs the
+ * migrations (the only source of the schema) and, on PostgreSQL, the transactions; the rows are
+ * read and written in plain SQL.
+ */
 export function dataSourceOptions(
   config: DatabaseConfig,
   counter?: SqlQueryCounter,
 ): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
     // Run by openDatabase, at start, before anything else uses the database.
     migrations: MIGRATIONS[config.type],
     synchronize: false,

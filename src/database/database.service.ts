@@ -18,6 +18,12 @@ export type Execute = <T extends Row = Row>(
   params?: readonly unknown[],
 ) => Promise<{ rows: T[]; changed: number }>;
 
+/** What a `write`'s work gets: statements inside its transaction. */
+export interface Transaction {
+  readonly select: Select;
+  readonly execute: Execute;
+}
+
 /**
  * The way every query reaches the database.
  *
@@ -74,33 +80,25 @@ export class Database implements OnApplicationShutdown {
   /** Rows of one SELECT, with `?` placeholders, outside any transaction. */
   readonly select: Select = (sql, params = []) => this.run(sql, params);
 
-  /** The same, inside the transaction of `em` (a `write`'s work). */
-  selectIn(em: EntityManager): Select {
-    return async (sql, params = []) => (await this.executeIn(em)(sql, params)).rows as never[];
-  }
-
-  /** Any statement inside the transaction of `em`. */
-  executeIn(em: EntityManager): Execute {
+  /** Statements inside one transaction: on SQLite's writer connection, or on `em`'s. */
+  private transaction(em?: EntityManager): Transaction {
     const writer = this.writer;
-    if (writer) {
-      return <T extends Row>(sql: string, params: readonly unknown[] = []) => {
-        const statement = this.statement(writer, sql);
-        const values = this.parameters(params);
-        return Promise.resolve(
-          statement.reader
-            ? { rows: statement.all(...values) as T[], changed: 0 }
-            : { rows: [] as T[], changed: statement.run(...values).changes },
-        );
-      };
-    }
-    return async <T extends Row>(sql: string, params: readonly unknown[] = []) => {
-      const result = await em.queryRunner!.query(
-        this.dialect === 'postgres' ? this.toPostgres(sql) : sql,
-        this.parameters(params),
-        true,
-      );
-      return { rows: (result.records ?? []) as T[], changed: result.affected ?? 0 };
-    };
+    const execute: Execute = writer
+      ? <T extends Row>(sql: string, params: readonly unknown[] = []) => {
+          const statement = this.statement(writer, sql);
+          const values = this.parameters(params);
+          return Promise.resolve(
+            statement.reader
+              ? { rows: statement.all(...values) as T[], changed: 0 }
+              : { rows: [] as T[], changed: statement.run(...values).changes },
+          );
+        }
+      : async <T extends Row>(sql: string, params: readonly unknown[] = []) => {
+          const result = await em!.queryRunner!.query(this.toPostgres(sql), [...params], true);
+          return { rows: (result.records ?? []) as T[], changed: result.affected ?? 0 };
+        };
+    const select: Select = async (sql, params = []) => (await execute(sql, params)).rows as never[];
+    return { select, execute };
   }
 
   private run<T extends Row>(sql: string, params: readonly unknown[]): Promise<T[]> {
@@ -119,13 +117,13 @@ export class Database implements OnApplicationShutdown {
    * Runs `work` in one transaction. `afterCommit` runs once it has committed and before any other
    * work starts, so effects of commits (publishing events) happen in commit order.
    */
-  write<T>(work: (em: EntityManager) => Promise<T>, afterCommit?: (result: T) => void): Promise<T> {
+  write<T>(work: (tx: Transaction) => Promise<T>, afterCommit?: (result: T) => void): Promise<T> {
     return this.exclusive(async () => {
       const result = this.writer
         ? await this.sqliteTransaction(this.writer, work)
         : await this.dataSource.transaction(async (em) => {
             await takeWriteLock(em);
-            return work(em);
+            return work(this.transaction(em));
           });
       afterCommit?.(result);
       return result;
@@ -136,15 +134,14 @@ export class Database implements OnApplicationShutdown {
    * BEGIN IMMEDIATE takes the write lock at once (waiting, up to the busy timeout, for another
    * process's write to end), so no statement of the transaction ever has to upgrade a read lock,
    * which SQLite would refuse at once with SQLITE_BUSY if another process wrote in between.
-   * TypeORM's own calls on `em` run on the same connection, inside this transaction.
    */
   private async sqliteTransaction<T>(
     connection: BetterSqlite3.Database,
-    work: (em: EntityManager) => Promise<T>,
+    work: (tx: Transaction) => Promise<T>,
   ): Promise<T> {
     this.statement(connection, 'BEGIN IMMEDIATE').run();
     try {
-      const result = await work(this.dataSource.manager);
+      const result = await work(this.transaction());
       this.statement(connection, 'COMMIT').run();
       return result;
     } catch (error) {

@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AgreementsService } from '../agreements/agreements.service.js';
-import { AgreementEntity } from '../agreements/entities/agreement.entity.js';
 import { DEMO_SEED } from '../auth/principal.js';
 import { EventLog } from '../events/event-log.service.js';
 import { AgreementKind, AgreementStage, WorkflowAction } from '../workflow/index.js';
@@ -37,7 +36,8 @@ export class DemoSeeder implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const seeded = await this.log.write(async (log) => {
-      if ((await log.em.count(AgreementEntity)) > 0) {
+      const [any] = await log.select('SELECT 1 FROM "agreement" LIMIT 1');
+      if (any) {
         return false;
       }
       const tenth = await this.agreements.createIn(

@@ -95,10 +95,11 @@ describe('the event log and its feeds', () => {
 
   it('is append-only in the database itself', async () => {
     const db = module.get(Database);
+    expect(await db.select('SELECT "sequence" FROM "agreement_event"')).toEqual([{ sequence: 1 }]);
     await expect(
-      db.write((em) => em.query(`UPDATE "agreement_event" SET "actor" = 'forger'`)),
+      db.write((tx) => tx.execute(`UPDATE "agreement_event" SET "actor" = 'forger'`)),
     ).rejects.toThrow(/append-only/);
-    await expect(db.write((em) => em.query(`DELETE FROM "agreement_event"`))).rejects.toThrow(
+    await expect(db.write((tx) => tx.execute(`DELETE FROM "agreement_event"`))).rejects.toThrow(
       /append-only/,
     );
   });

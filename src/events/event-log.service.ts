@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { toConnection, type Connection, type PageRequest } from '../common/pagination.js';
 import { columns, Database, type Execute, type Select } from '../database/database.service.js';
 import {
@@ -45,7 +44,6 @@ export class LogWriter {
   readonly appended: AgreementEventEntity[] = [];
 
   constructor(
-    readonly em: EntityManager,
     /** SELECTs inside this transaction. */
     readonly select: Select,
     /** Any statement inside this transaction. */
@@ -121,8 +119,8 @@ export class EventLog {
   write<T>(work: (log: LogWriter) => Promise<T>): Promise<T> {
     let writer: LogWriter | undefined;
     return this.db.write(
-      (em) => {
-        writer = new LogWriter(em, this.db.selectIn(em), this.db.executeIn(em));
+      (tx) => {
+        writer = new LogWriter(tx.select, tx.execute);
         return work(writer);
       },
       () => this.bus.publish(writer?.appended ?? []),
