@@ -16,11 +16,11 @@ export class RolesGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const required = this.reflector.get<Role>(REQUIRED_ROLE, context.getHandler());
-    const request = GqlExecutionContext.create(context).getContext<RequestContext>();
+    const graphql = GqlExecutionContext.create(context);
+    const request = graphql.getContext<RequestContext>();
     const principal = await this.tokens.authenticate(request.authorization);
     if (!roleAllows(principal.role, required)) {
-      const operation = GqlExecutionContext.create(context).getInfo<{ fieldName: string }>()
-        .fieldName;
+      const operation = graphql.getInfo<{ fieldName: string }>().fieldName;
       throw new DomainError(
         ErrorCode.FORBIDDEN,
         `${operation} needs the ${required} role; the token "${principal.name}" has ${principal.role}.`,
