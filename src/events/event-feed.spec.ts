@@ -96,12 +96,14 @@ describe('the event log and its feeds', () => {
   it('is append-only in the database itself', async () => {
     const db = module.get(Database);
     expect(await db.select('SELECT "sequence" FROM "agreement_event"')).toEqual([{ sequence: 1 }]);
+    // better-sqlite3's SqliteError is not always an Error of jest's realm, which toThrow needs.
+    const refused = { message: expect.stringContaining('append-only') };
     await expect(
       db.write((tx) => tx.execute(`UPDATE "agreement_event" SET "actor" = 'forger'`)),
-    ).rejects.toThrow(/append-only/);
-    await expect(db.write((tx) => tx.execute(`DELETE FROM "agreement_event"`))).rejects.toThrow(
-      /append-only/,
-    );
+    ).rejects.toMatchObject(refused);
+    await expect(
+      db.write((tx) => tx.execute(`DELETE FROM "agreement_event"`)),
+    ).rejects.toMatchObject(refused);
   });
 
   it('fills from the log what the bus lost, and drops what it delivers twice or late', async () => {
