@@ -2,17 +2,20 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { serveGraphQLOverHttp } from './common/graphql-http.js';
 import type { AppConfig } from './config/config.js';
 
 /** The application as main.ts serves it and the e2e tests boot it. */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: config.logLevels.length > 0 ? config.logLevels : false,
+    // No route of Express's takes a body: /graphql is served before Express (graphql-http.ts).
     bodyParser: false,
   });
-  app.useBodyParser('json', { limit: config.limits.maxBodyBytes });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.enableShutdownHooks();
+  await app.init();
+  serveGraphQLOverHttp(app, config);
   return app;
 }

@@ -133,6 +133,62 @@ describe('the GraphQL edge', () => {
     });
   });
 
+  it('refuses a body it cannot read (another charset, compressed, too large without a length) and writes nothing', async () => {
+    const before = await eventCount(server);
+    const mutation = JSON.stringify({ query: `mutation { ${stall('{ stage }')} }` });
+    const latin1 = await post(server, mutation, {
+      'content-type': 'application/json; charset=iso-8859-1',
+    });
+    expect(latin1.status).toBe(415);
+    expect(await latin1.json()).toEqual({
+      errors: [
+        {
+          message: 'The request body must be UTF-8 JSON, not iso-8859-1.',
+          extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+        },
+      ],
+    });
+    const gzipped = await post(server, mutation, { 'content-encoding': 'gzip' });
+    expect(gzipped.status).toBe(415);
+    expect(await gzipped.json()).toMatchObject({
+      errors: [{ extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }],
+    });
+    // Sent in chunks, with no Content-Length to refuse it by: counted as it arrives.
+    const chunks = (function* () {
+      for (let i = 0; i < 30; i += 1) yield new TextEncoder().encode(' '.repeat(1000));
+    })();
+    const streamed = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: ReadableStream.from(chunks),
+      duplex: 'half',
+    });
+    expect(streamed.status).toBe(413);
+    expect(await streamed.json()).toMatchObject({
+      errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
+    const utf8 = await post(server, mutation, {
+      'content-type': 'application/json; charset=UTF-8',
+    });
+    expect(await utf8.json()).toEqual({ data: { advanceAgreement: { stage: 'STALLED' } } });
+    expect(await eventCount(server)).toBe(before + 1);
+    await server.ok(
+      `mutation { advanceAgreement(input: { agreementId: "${agreementId}", action: RESUME }) { stage } }`,
+    );
+  });
+
+  it('serves what is not /graphql as before: health, and 404 elsewhere', async () => {
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect((await fetch(`${server.url}/graphqlx`)).status).toBe(404);
+    const put = await fetch(`${server.url}/graphql`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, POST');
+  });
+
   it('prevents cross-site requests: no GET without a preflight header, no simple POST', async () => {
     const get = await fetch(
       `${server.url}/graphql?query=${encodeURIComponent('{ workflow { stages } }')}`,

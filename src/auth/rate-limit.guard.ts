@@ -30,7 +30,7 @@ export class RateLimitGuard implements CanActivate {
     if (retryAfter === null) {
       return true;
     }
-    request.req?.res?.setHeader('Retry-After', String(retryAfter));
+    request.res?.setHeader('Retry-After', String(retryAfter));
     throw new DomainError(
       ErrorCode.RATE_LIMITED,
       `Too many writes: at most ${this.config.rateLimitWritesPerMinute} a minute per token and per address (RATE_LIMIT_WRITES_PER_MINUTE). Retry in ${retryAfter} s.`,

@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import type { Request } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import proxyaddr from 'proxy-addr';
 import type { ApiTokensService } from '../auth/api-tokens.service.js';
 import type { Principal } from '../auth/principal.js';
@@ -15,8 +14,9 @@ export interface RequestContext {
   principal?: Principal;
   /** The client's address, behind the proxies TRUST_PROXY trusts. */
   clientAddress?: string;
-  /** The HTTP request; absent over WebSocket. */
-  req?: Request;
+  /** The HTTP request and its response; absent over WebSocket. */
+  req?: IncomingMessage;
+  res?: ServerResponse;
 }
 
 /** What graphql-ws keeps per connection (`ctx.extra`): the principal verified in onConnect. */
@@ -30,7 +30,7 @@ interface WebSocketContext {
   extra: WebSocketExtra;
 }
 
-/** Express's reading of TRUST_PROXY, for connections that do not pass through Express. */
+/** Express's reading of TRUST_PROXY, for what does not pass through Express (all of GraphQL). */
 function trustFunction(
   trustProxy: boolean | number | string,
 ): (address: string, hop: number) => boolean {
@@ -44,8 +44,8 @@ function trustFunction(
 }
 
 /**
- * Builds the context from Apollo's `{ req }` (HTTP) or graphql-ws's context (WebSocket). Over
- * HTTP Express has applied TRUST_PROXY to `req.ip`; a WebSocket upgrade gets the same rule here.
+ * Builds the context from the HTTP request (see graphql-http.ts) or graphql-ws's context
+ * (WebSocket). The client's address follows TRUST_PROXY as Express's `req.ip` would.
  *
  * With REQUIRE_AUTH_FOR_READS an HTTP request without a valid token is refused here, before its
  * query is even parsed, so that no part of the schema shows through to a stranger (a WebSocket
@@ -53,7 +53,9 @@ function trustFunction(
  */
 export function requestContextFactory(config: AppConfig, tokens: ApiTokensService) {
   const trust = trustFunction(config.trustProxy);
-  return async (source: { req: Request } | WebSocketContext): Promise<RequestContext> => {
+  return async (
+    source: { req: IncomingMessage; res: ServerResponse } | WebSocketContext,
+  ): Promise<RequestContext> => {
     if ('extra' in source) {
       return {
         authorization: source.connectionParams?.authorization,
@@ -61,11 +63,12 @@ export function requestContextFactory(config: AppConfig, tokens: ApiTokensServic
         clientAddress: proxyaddr(source.extra.request, trust),
       };
     }
-    const { req } = source;
+    const { req, res } = source;
     const context: RequestContext = {
       req,
+      res,
       authorization: req.headers.authorization,
-      clientAddress: req.ip,
+      clientAddress: proxyaddr(req, trust),
     };
     if (config.requireAuthForReads) {
       try {
