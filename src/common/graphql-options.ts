@@ -1,19 +1,14 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
-import {
-  execute,
-  GraphQLError,
-  subscribe,
-  type ExecutionArgs,
-  type ExecutionResult,
-} from 'graphql';
+import { execute, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { ApiTokensService } from '../auth/api-tokens.service.js';
 import type { AppConfig, RequestLimits } from '../config/config.js';
 import { requestContextFactory, type WebSocketExtra } from './graphql-context.js';
 import { formatExecutionResult, formatGraphQLError } from './graphql-errors.js';
 import { limitRefusal, measureOperation } from './query-limits.js';
+import { subscribeSharingResults } from './shared-subscription-results.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -58,7 +53,8 @@ function webSocketOptions(
       }
     },
     execute: (args: ExecutionArgs) => overLimits(args, config.limits) ?? execute(args),
-    subscribe: (args: ExecutionArgs) => overLimits(args, config.limits) ?? subscribe(args),
+    subscribe: (args: ExecutionArgs) =>
+      overLimits(args, config.limits) ?? subscribeSharingResults(args),
     onNext: (_ctx, _id, _payload, _args, result) => formatExecutionResult(result),
     // Validation errors of a request, which graphql-ws sends without a code.
     onError: (_ctx, _id, _payload, errors) =>
