@@ -8,7 +8,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { GraphQLExceptionFilter } from './common/graphql-exception.filter.js';
 import { graphqlOptions } from './common/graphql-options.js';
 import { RequestLimitsPlugin } from './common/request-limits.plugin.js';
-import { validationPipe } from './common/validation.js';
+import { InputValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -35,7 +35,7 @@ export class AppModule {
       ],
       controllers: [HealthController],
       providers: [
-        { provide: APP_PIPE, useFactory: validationPipe },
+        { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: GraphQLExceptionFilter },
         RequestLimitsPlugin,
         ...(config.seedDemo ? [DemoSeeder] : []),

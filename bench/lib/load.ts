@@ -53,3 +53,40 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     requests: result.requests.total,
   };
 }
+
+/**
+ * Runs each load in turn, `rounds` times, `seconds / rounds` each, and adds up what each server
+ * did: a change in the load of this shared machine then falls on every server alike, not on
+ * whichever happened to run then. Requests per second over the whole time; p50 the median of
+ * the rounds, p99 the worst round's.
+ */
+export async function interleave<K extends string>(
+  loads: Record<K, (seconds: number) => Promise<LoadResult>>,
+  seconds: number,
+  rounds: number,
+): Promise<Record<K, LoadResult>> {
+  const names = Object.keys(loads) as K[];
+  const runs = new Map<K, LoadResult[]>(names.map((name) => [name, []]));
+  for (let round = 0; round < rounds; round += 1) {
+    for (const name of names) {
+      runs.get(name)!.push(await loads[name](seconds / rounds));
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+  return Object.fromEntries(
+    names.map((name) => {
+      const results = runs.get(name)!;
+      const requests = results.reduce((sum, result) => sum + result.requests, 0);
+      return [
+        name,
+        {
+          rps: requests / seconds,
+          p50Ms: median(results.map((result) => result.p50Ms)),
+          p99Ms: Math.max(...results.map((result) => result.p99Ms)),
+          errors: results.reduce((sum, result) => sum + result.errors, 0),
+          requests,
+        },
+      ];
+    }),
+  ) as Record<K, LoadResult>;
+}

@@ -4,6 +4,8 @@ export interface Settings {
   /** Seconds each load phase lasts, and its warm-up before. */
   seconds: number;
   warmupSeconds: number;
+  /** Load phases compared with each other are cut into this many rounds, taken in turn. */
+  rounds: number;
   fanoutSubscribers: number;
   fanoutChanges: number;
   bigFanoutSubscribers: number;
@@ -19,6 +21,7 @@ export const FULL: Settings = {
   quick: false,
   seconds: 10,
   warmupSeconds: 3,
+  rounds: 5,
   fanoutSubscribers: 2000,
   fanoutChanges: 20,
   bigFanoutSubscribers: 10000,
@@ -33,6 +36,7 @@ export const QUICK: Settings = {
   quick: true,
   seconds: 2,
   warmupSeconds: 1,
+  rounds: 1,
   fanoutSubscribers: 200,
   fanoutChanges: 5,
   bigFanoutSubscribers: 500,

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../lib/settings.js';
-import { load } from '../lib/load.js';
+import { interleave, load } from '../lib/load.js';
 import { Child, rawAnswer } from '../lib/processes.js';
 import { scratch, startRatify, STATUS_QUERY, statusAgreement } from '../lib/ratify.js';
 import { round } from '../lib/stats.js';
@@ -42,18 +42,25 @@ export async function queryScenario(settings: Settings) {
     }
     const run = (server: Child, seconds: number) =>
       load({ url: server.graphqlUrl, connections: 20, seconds, body });
-    const results = [];
     for (const server of [ratify, apollo, raw]) {
       await run(server, settings.warmupSeconds); // JIT and caches, for each server alike
-      results.push(await run(server, settings.seconds));
     }
+    const measured = await interleave(
+      {
+        ratify: (seconds) => run(ratify, seconds),
+        apollo: (seconds) => run(apollo, seconds),
+        raw: (seconds) => run(raw, seconds),
+      },
+      settings.seconds,
+      settings.rounds,
+    );
     // The same on a second Ratify, on the same file, with its read cache off: what a read costs
     // when the log has just moved.
     const uncached = await startRatify(join(dir, 'ratify.sqlite'), { READ_CACHE_ENTRIES: '0' });
     servers.push(uncached);
     await run(uncached, settings.warmupSeconds);
     const u = await run(uncached, settings.seconds);
-    const [r, a, w] = results;
+    const { ratify: r, apollo: a, raw: w } = measured;
     return {
       ratify_rps: round(r.rps),
       apollo_rps: round(a.rps),

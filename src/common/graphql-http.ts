@@ -150,29 +150,43 @@ async function readJsonBody(req: IncomingMessage, maxBodyBytes: number): Promise
       `The request body must not be compressed (content-encoding ${encoding}).`,
     );
   }
-  const tooLarge = new BodyRefusal(
-    413,
-    'PAYLOAD_TOO_LARGE',
-    'The request body is larger than the server accepts (MAX_BODY_BYTES).',
-  );
+  const tooLarge = () =>
+    new BodyRefusal(
+      413,
+      'PAYLOAD_TOO_LARGE',
+      'The request body is larger than the server accepts (MAX_BODY_BYTES).',
+    );
   if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
-    throw tooLarge;
+    throw tooLarge();
   }
   const chunks: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {
     let size = 0;
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (!settled) {
+        settled = true;
+        if (error) reject(error);
+        else resolve();
+      }
+    };
     req.on('data', (chunk: Buffer) => {
+      if (settled) {
+        return; // refused already: what still comes is dropped with the connection
+      }
       size += chunk.length;
       if (size > maxBodyBytes) {
-        reject(tooLarge); // what still comes is dropped with the connection
+        settle(tooLarge());
       } else {
         chunks.push(chunk);
       }
     });
-    req.on('end', resolve);
-    req.on('error', reject);
+    req.on('end', () => settle());
+    req.on('error', settle);
     // The client went away before the whole body came: no one to answer.
-    req.on('close', () => reject(new ClientGone()));
+    req.on('close', () => {
+      if (!settled) settle(new ClientGone());
+    });
   });
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') {

@@ -1,4 +1,10 @@
-import { ValidationPipe, type Type, type ValidationError } from '@nestjs/common';
+import {
+  Injectable,
+  type ArgumentMetadata,
+  type PipeTransform,
+  type Type,
+  type ValidationError,
+} from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   isISO31661Alpha2,
@@ -80,14 +86,31 @@ export function fieldErrors(errors: ValidationError[], prefix = ''): Record<stri
   return fields;
 }
 
-/** The pipe for every resolver argument: transforms, validates, and names each bad field. */
-export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    transform: true,
-    validateCustomDecorators: false,
-    stopAtFirstError: false,
-    exceptionFactory: (errors) => DomainError.badInput(fieldErrors(errors)),
-  });
+/** What GraphQL has already coerced, and which carries no rules of its own. */
+const PLAIN_TYPES = new Set<unknown>([String, Number, Boolean, Array, Object, Date]);
+
+/**
+ * The pipe for every resolver argument: builds the input class (so its @Transform rules apply),
+ * validates it, and names each bad field. Plain values, which GraphQL has already coerced, and
+ * what custom decorators supply (the principal) pass as they are.
+ *
+ * Nest's own ValidationPipe does the same and more (prototype keys, binary values, sparse
+ * arrays) for bodies parsed from any JSON; GraphQL builds these values from the schema's input
+ * types, which can hold none of those, and the extra walks cost a tenth of a write.
+ */
+@Injectable()
+export class InputValidationPipe implements PipeTransform {
+  async transform(value: unknown, { metatype, type }: ArgumentMetadata): Promise<unknown> {
+    if (type === 'custom' || !metatype || PLAIN_TYPES.has(metatype) || value == null) {
+      return value;
+    }
+    const input = plainToInstance<object, unknown>(metatype as Type<object>, value);
+    const errors = await validate(input);
+    if (errors.length > 0) {
+      throw DomainError.badInput(fieldErrors(errors));
+    }
+    return input;
+  }
 }
 
 /** Validates input that does not come through GraphQL (the command line) as the pipe would. */
