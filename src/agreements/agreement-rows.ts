@@ -27,7 +27,8 @@ const WITH_PARTIES = `SELECT a.*, ${PARTY_COLUMNS.map((column) => `p."${column}"
 
 type Row = Record<string, unknown>;
 
-function agreementFrom(row: Row, parties: PartyEntity[]): AgreementEntity {
+/** An agreement from its row (as `SELECT *` or `RETURNING *` give it) and its parties. */
+export function agreementFrom(row: Row, parties: PartyEntity[]): AgreementEntity {
   return Object.assign(new AgreementEntity(), {
     id: row.id as string,
     title: row.title as string,
@@ -47,7 +48,8 @@ function agreementFrom(row: Row, parties: PartyEntity[]): AgreementEntity {
   });
 }
 
-function partyFrom(row: Row, agreementId: string, prefix = ''): PartyEntity {
+/** A party from its row; `prefix` names its columns in a row joined with its agreement. */
+export function partyFrom(row: Row, agreementId: string, prefix = ''): PartyEntity {
   const column = (name: string) => row[prefix + name];
   return Object.assign(new PartyEntity(), {
     agreementId,

@@ -7,7 +7,7 @@ import { Role, roleAllows } from '../auth/role.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { encodeCursor, pageRequest, toConnection, type Connection } from '../common/pagination.js';
 import { Database, type Select } from '../database/database.service.js';
-import { insertInto, update } from '../database/statements.js';
+import { insertInto, updateReturning } from '../database/statements.js';
 import { AgreementEventType } from '../events/entities/agreement-event.entity.js';
 import { EventLog, type LogWriter, type NewEvent } from '../events/event-log.service.js';
 import {
@@ -34,7 +34,13 @@ import {
   type DetailField,
   type UpdateAgreementInput,
 } from './dto/update-agreement.input.js';
-import { loadAgreement, loadAgreements, withParties } from './agreement-rows.js';
+import {
+  agreementFrom,
+  loadAgreement,
+  loadAgreements,
+  partyFrom,
+  withParties,
+} from './agreement-rows.js';
 import { AgreementEntity } from './entities/agreement.entity.js';
 import { PartyEntity } from './entities/party.entity.js';
 import { once } from './idempotency.js';
@@ -312,7 +318,10 @@ export class AgreementsService {
       await checkPredecessor(log.select, changes.predecessorId, agreement.id);
     }
     const next = { ...agreement, ...changes };
-    await saveAgreement(log, agreement, { ...changes, searchText: searchTextOf(next) });
+    const saved = await saveAgreement(log, agreement, {
+      ...changes,
+      searchText: searchTextOf(next),
+    });
     await log.append([
       {
         agreementId: agreement.id,
@@ -324,7 +333,7 @@ export class AgreementsService {
         changedFields,
       },
     ]);
-    return reload(log, agreement.id);
+    return saved;
   }
 }
 
@@ -365,25 +374,28 @@ function versionConflict(expectedVersion: number, actualVersion: number): Domain
 /**
  * Writes new values and the next version, on condition that the version is still the one read:
  * a concurrent writer that got there first makes this a VERSION_CONFLICT, never a lost update.
+ * Returns the agreement as stored now, with `parties` (as they were read, or as updated).
  */
 async function saveAgreement(
   log: LogWriter,
   agreement: AgreementEntity,
   values: Partial<AgreementEntity>,
-): Promise<void> {
-  const changed = await update(
+  parties = agreement.parties,
+): Promise<AgreementEntity> {
+  const [row] = await updateReturning(
     log.execute,
     'agreement',
     { ...values, version: agreement.version + 1, updatedAt: new Date() },
     { id: agreement.id, version: agreement.version },
   );
-  if (changed !== 1) {
+  if (!row) {
     const [current] = await log.select<{ version: number }>(
       'SELECT "version" FROM "agreement" WHERE "id" = ?',
       [agreement.id],
     );
     throw versionConflict(agreement.version, Number(current?.version));
   }
+  return agreementFrom(row, parties);
 }
 
 /** Saves what the workflow decided and appends its events. */
@@ -394,10 +406,11 @@ async function applyOutcome(
   record: ChangeRecord,
 ): Promise<AgreementEntity> {
   const { stage, stageEnteredAt, parties } = outcome.agreement;
+  const stored = new Map(agreement.parties.map((party) => [party.code, party]));
   for (const event of outcome.events) {
     if (event.type === 'APPROVAL_UPDATED') {
       const party = parties.find((candidate) => candidate.code === event.partyCode);
-      await update(
+      const [row] = await updateReturning(
         log.execute,
         'party',
         {
@@ -407,11 +420,19 @@ async function applyOutcome(
         },
         { agreementId: agreement.id, code: event.partyCode },
       );
+      if (!row) {
+        throw new Error(
+          `Party ${event.partyCode} of ${agreement.id} vanished inside its own transaction`,
+        );
+      }
+      stored.set(event.partyCode, partyFrom(row, agreement.id));
     }
   }
-  await saveAgreement(log, agreement, { stage, stageEnteredAt });
+  const saved = await saveAgreement(log, agreement, { stage, stageEnteredAt }, [
+    ...stored.values(),
+  ]);
   await log.append(outcome.events.map((event) => toNewEvent(agreement.id, event, record)));
-  return reload(log, agreement.id);
+  return saved;
 }
 
 function toNewEvent(agreementId: string, event: WorkflowEvent, record: ChangeRecord): NewEvent {

@@ -1,5 +1,7 @@
 import type { Execute } from './database.service.js';
 
+type Row = Record<string, unknown>;
+
 /**
  * INSERT and UPDATE statements written from objects whose keys are column names. Keys come from
  * the code, never from a request; values always go as parameters.
@@ -24,18 +26,39 @@ export async function insertInto(
   );
 }
 
+function updateStatement(table: string, values: Row, where: Row): string {
+  const set = Object.keys(values).map((column) => `${quoted(column)} = ?`);
+  const conditions = Object.keys(where).map((column) => `${quoted(column)} = ?`);
+  return `UPDATE ${quoted(table)} SET ${set.join(', ')} WHERE ${conditions.join(' AND ')}`;
+}
+
 /** Updates the rows matching every `where` column; returns how many it changed. */
 export async function update(
   execute: Execute,
   table: string,
-  values: Record<string, unknown>,
-  where: Record<string, unknown>,
+  values: Row,
+  where: Row,
 ): Promise<number> {
-  const set = Object.keys(values).map((column) => `${quoted(column)} = ?`);
-  const conditions = Object.keys(where).map((column) => `${quoted(column)} = ?`);
-  const { changed } = await execute(
-    `UPDATE ${quoted(table)} SET ${set.join(', ')} WHERE ${conditions.join(' AND ')}`,
-    [...Object.values(values), ...Object.values(where)],
-  );
+  const { changed } = await execute(updateStatement(table, values, where), [
+    ...Object.values(values),
+    ...Object.values(where),
+  ]);
   return changed;
+}
+
+/**
+ * Updates the rows matching every `where` column and returns them as the database now holds
+ * them (RETURNING *): what a write answers with, read in the same statement that wrote it.
+ */
+export async function updateReturning(
+  execute: Execute,
+  table: string,
+  values: Row,
+  where: Row,
+): Promise<Row[]> {
+  const { rows } = await execute(`${updateStatement(table, values, where)} RETURNING *`, [
+    ...Object.values(values),
+    ...Object.values(where),
+  ]);
+  return rows;
 }
