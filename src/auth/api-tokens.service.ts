@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
@@ -12,7 +12,7 @@ const TOKEN_PREFIX = 'rat_';
 /** `lastUsedAt` is written at most this often per token, so reads do not become writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
+const sha256 = (value: string) => hash('sha256', value, 'buffer');
 
 @Injectable()
 export class ApiTokensService {

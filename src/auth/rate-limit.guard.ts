@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
@@ -24,7 +24,7 @@ export class RateLimitGuard implements CanActivate {
     const request = GqlExecutionContext.create(context).getContext<RequestContext>();
     const keys = [`address:${request.clientAddress ?? 'unknown'}`];
     if (typeof request.authorization === 'string' && request.authorization) {
-      keys.push(`token:${createHash('sha256').update(request.authorization).digest('hex')}`);
+      keys.push(`token:${hash('sha256', request.authorization)}`);
     }
     const retryAfter = this.limiter.take(keys);
     if (retryAfter === null) {
