@@ -1,4 +1,9 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import BetterSqlite3 from 'better-sqlite3';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -24,15 +29,30 @@ export interface Transaction {
   readonly execute: Execute;
 }
 
+/** Writes done and waiting for the COMMIT that makes them durable (SQLite). */
+interface WriteGroup {
+  readonly members: { committed(): void; failed(error: unknown): void }[];
+}
+
 /**
  * The way every query reaches the database.
  *
- * Writes run one at a time per process, in arrival order, each in one transaction that takes the
- * database's write lock first: across processes too, writes commit one after another, which is
- * what hands out event sequences in commit order. On SQLite the transaction is BEGIN IMMEDIATE
- * on the connection TypeORM opened, its statements prepared once and run directly; on PostgreSQL
- * it is a TypeORM transaction whose first statement locks the event counter row (see
- * takeWriteLock).
+ * Writes run one at a time per process, in arrival order, each atomic and holding the database's
+ * write lock: across processes too, writes commit one after another, which is what hands out
+ * event sequences in commit order. A write is answered only once it has committed.
+ *
+ * On PostgreSQL each write is a TypeORM transaction whose first statement locks the event
+ * counter row (see takeWriteLock).
+ *
+ * On a SQLite file, writes commit in groups (group commit): the first write opens a transaction
+ * with BEGIN IMMEDIATE, and each write runs in a savepoint of its own inside it, so that a write
+ * that fails leaves no trace while those before it stand. The writes that arrive while the event
+ * loop is busy join the group, and one COMMIT, on the loop's next turn, makes all of them durable
+ * at once; only then are they answered and their events published, in commit order. A failed
+ * COMMIT fails every write of the group, none of which was answered. COMMIT is most of a write's
+ * cost in SQLite, and under load a group holds several writes. The statements run directly on
+ * the connection TypeORM opened, prepared once. An in-memory database commits each write alone:
+ * its reads share the writer's connection and would see an open group.
  *
  * Reads are plain SQL (`select`), the hot path of the API. On PostgreSQL they go to the pool. On
  * a SQLite file they run synchronously on a read-only connection of their own, with prepared
@@ -44,8 +64,11 @@ export interface Transaction {
  * Never call `select` or `write` from inside `write`'s work: use what it passes.
  */
 @Injectable()
-export class Database implements OnApplicationShutdown {
+export class Database implements BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(Database.name);
   private tail: Promise<unknown> = Promise.resolve();
+  /** SQLite: the writes waiting for the next COMMIT. */
+  private group: WriteGroup | null = null;
   private readonly dialect: 'sqlite' | 'postgres';
   /** SQLite: the connection TypeORM opened, which writes go through. */
   private readonly writer: BetterSqlite3.Database | null = null;
@@ -114,41 +137,93 @@ export class Database implements OnApplicationShutdown {
   }
 
   /**
-   * Runs `work` in one transaction. `afterCommit` runs once it has committed and before any other
-   * work starts, so effects of commits (publishing events) happen in commit order.
+   * Runs `work` atomically, and resolves once it has committed. `afterCommit` runs once it has
+   * committed and before any write after it is answered, so effects of commits (publishing
+   * events) happen in commit order.
    */
   write<T>(work: (tx: Transaction) => Promise<T>, afterCommit?: (result: T) => void): Promise<T> {
-    return this.exclusive(async () => {
-      const result = this.writer
-        ? await this.sqliteTransaction(this.writer, work)
-        : await this.dataSource.transaction(async (em) => {
-            await takeWriteLock(em);
-            return work(this.transaction(em));
-          });
-      afterCommit?.(result);
-      return result;
+    const writer = this.writer;
+    if (!writer) {
+      return this.exclusive(async () => {
+        const result = await this.dataSource.transaction(async (em) => {
+          await takeWriteLock(em);
+          return work(this.transaction(em));
+        });
+        afterCommit?.(result);
+        return result;
+      });
+    }
+    const done = this.exclusive(async () => {
+      const group = this.group ?? this.beginGroup(writer);
+      this.statement(writer, 'SAVEPOINT "write"').run();
+      try {
+        const result = await work(this.transaction());
+        this.statement(writer, 'RELEASE "write"').run();
+        // Wrapped, so that the next write need not wait for the COMMIT.
+        return {
+          committed: new Promise<T>((resolve, reject) =>
+            group.members.push({
+              committed: () => {
+                afterCommit?.(result);
+                resolve(result);
+              },
+              failed: reject,
+            }),
+          ),
+        };
+      } catch (error) {
+        if (writer.inTransaction) {
+          this.statement(writer, 'ROLLBACK TO "write"').run();
+          this.statement(writer, 'RELEASE "write"').run();
+        }
+        throw error;
+      } finally {
+        if (!this.reader) {
+          this.commit(writer, group);
+        }
+      }
     });
+    return done.then(({ committed }) => committed);
   }
 
   /**
    * BEGIN IMMEDIATE takes the write lock at once (waiting, up to the busy timeout, for another
    * process's write to end), so no statement of the transaction ever has to upgrade a read lock,
-   * which SQLite would refuse at once with SQLITE_BUSY if another process wrote in between.
+   * which SQLite would refuse at once with SQLITE_BUSY if another process wrote in between. On a
+   * file, the COMMIT is queued for the loop's next turn, behind the writes that arrive until then.
    */
-  private async sqliteTransaction<T>(
-    connection: BetterSqlite3.Database,
-    work: (tx: Transaction) => Promise<T>,
-  ): Promise<T> {
-    this.statement(connection, 'BEGIN IMMEDIATE').run();
+  private beginGroup(writer: BetterSqlite3.Database): WriteGroup {
+    this.statement(writer, 'BEGIN IMMEDIATE').run();
+    const group: WriteGroup = { members: [] };
+    this.group = group;
+    if (this.reader) {
+      setImmediate(() => void this.exclusive(() => Promise.resolve(this.commit(writer, group))));
+    }
+    return group;
+  }
+
+  /** Commits `group`, then answers its writes in order (or fails them all). */
+  private commit(writer: BetterSqlite3.Database, group: WriteGroup): void {
+    if (this.group !== group) {
+      return; // committed already (at shutdown)
+    }
+    this.group = null;
     try {
-      const result = await work(this.transaction());
-      this.statement(connection, 'COMMIT').run();
-      return result;
+      this.statement(writer, 'COMMIT').run();
     } catch (error) {
-      if (connection.inTransaction) {
-        this.statement(connection, 'ROLLBACK').run();
+      if (writer.inTransaction) {
+        this.statement(writer, 'ROLLBACK').run();
       }
-      throw error;
+      group.members.forEach((member) => member.failed(error));
+      return;
+    }
+    for (const member of group.members) {
+      try {
+        member.committed();
+      } catch (error) {
+        // Committed all the same; subscribers read what they missed from the log.
+        this.logger.error('Publishing a committed write failed', error);
+      }
     }
   }
 
@@ -169,6 +244,14 @@ export class Database implements OnApplicationShutdown {
       statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /** Commits the writes of an open group before the connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const writer = this.writer;
+    if (writer) {
+      await this.exclusive(() => Promise.resolve(this.group && this.commit(writer, this.group)));
+    }
   }
 
   onApplicationShutdown(): void {
