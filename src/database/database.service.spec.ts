@@ -73,6 +73,20 @@ describe('Database writes on a SQLite file (group commit)', () => {
     expect(seenAtAnswer.map(([key]) => key)).toEqual(['k1', 'k3']);
   });
 
+  it('fails the whole group when SQLite ends its transaction (an I/O error), and goes on afresh', async () => {
+    const first = insert('k1');
+    const broken = db.write(async (tx) => {
+      await tx.execute('ROLLBACK'); // what SQLite does itself on a full disk or an I/O error
+      throw new Error('disk I/O error');
+    });
+    await expect(first).rejects.toMatchObject({ message: 'disk I/O error' });
+    await expect(broken).rejects.toMatchObject({ message: 'disk I/O error' });
+    expect(committedKeys()).toEqual([]);
+    expect(seenAtAnswer).toEqual([]);
+    await insert('k3');
+    expect(committedKeys()).toEqual(['k3']);
+  });
+
   it('starts a new group for writes after a commit, and commits an open group at shutdown', async () => {
     await insert('k1');
     expect(committedKeys()).toEqual(['k1']);

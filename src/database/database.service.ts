@@ -175,6 +175,10 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
         if (writer.inTransaction) {
           this.statement(writer, 'ROLLBACK TO "write"').run();
           this.statement(writer, 'RELEASE "write"').run();
+        } else {
+          // SQLite rolled the whole transaction back (a full disk, an I/O error): the writes
+          // before this one in the group went with it.
+          this.fail(group, error);
         }
         throw error;
       } finally {
@@ -205,7 +209,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
   /** Commits `group`, then answers its writes in order (or fails them all). */
   private commit(writer: BetterSqlite3.Database, group: WriteGroup): void {
     if (this.group !== group) {
-      return; // committed already (at shutdown)
+      return; // committed already (at shutdown), or failed
     }
     this.group = null;
     try {
@@ -214,7 +218,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
       if (writer.inTransaction) {
         this.statement(writer, 'ROLLBACK').run();
       }
-      group.members.forEach((member) => member.failed(error));
+      this.fail(group, error);
       return;
     }
     for (const member of group.members) {
@@ -244,6 +248,14 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
       statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /** Fails every write of `group`, whose transaction is gone; the next write opens another. */
+  private fail(group: WriteGroup, error: unknown): void {
+    if (this.group === group) {
+      this.group = null;
+    }
+    group.members.forEach((member) => member.failed(error));
   }
 
   /** Commits the writes of an open group before the connections close. */
