@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fanoutScenario } from './scenarios/fanout.js';
 import { growthScenario } from './scenarios/growth.js';
 import { listScenario } from './scenarios/list.js';
+import { postgresScenario } from './scenarios/postgres.js';
 import { queryScenario } from './scenarios/query.js';
 import { writesScenario } from './scenarios/writes.js';
 import { machine } from './lib/machine.js';
@@ -105,6 +106,7 @@ await scenario('fanout10k', async () => {
   };
 });
 await scenario('growth', () => growthScenario(settings));
+await scenario('postgres', () => postgresScenario(settings));
 
 const verdicts = TARGETS.filter((t) => results[t.scenario]).map((t) => ({
   ...t,
@@ -169,14 +171,26 @@ function writeBenchmarksTable(r: any, targets: (Target & { met: boolean })[]) {
       `${r.growth.ratio} × small`,
     ],
   ];
+  const pg = r.postgres;
+  if (pg) {
+    rows.push([
+      'postgres',
+      pg.skipped
+        ? `skipped: ${pg.skipped}`
+        : `status query (read cache off) ${pg.query_rps} req/s, p99 ${pg.query_p99_ms} ms; writes ${pg.writes_tps}/s, p99 ${pg.writes_p99_ms} ms; ${pg.errors} errors`,
+      pg.skipped ? '' : `bare-apollo ${pg.apollo_rps} req/s`,
+      pg.skipped ? '' : `query ${pg.query_ratio_vs_apollo} of bare-apollo`,
+    ]);
+  }
   const table = [
     `Run of ${r.date.slice(0, 10)} with \`${r.command}\` on ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}; ${r.seconds} s. Figures from \`bench/results/latest.json\`.`,
     '',
     '| scenario | Ratify | baseline, same run | ratio | target | met |',
     '|---|---|---|---|---|---|',
     ...rows.map(([name, ratify, baseline, ratio]) => {
-      const target = targets.find((t) => t.scenario === name)!;
-      return `| ${name} | ${ratify} | ${baseline} | ${ratio} | ${target.target} | ${target.met ? 'yes' : '**no**'} |`;
+      const target = targets.find((t) => t.scenario === name);
+      const verdict = target ? `${target.target} | ${target.met ? 'yes' : '**no**'}` : 'none | ';
+      return `| ${name} | ${ratify} | ${baseline} | ${ratio} | ${verdict} |`;
     }),
   ].join('\n');
   const doc = readFileSync('BENCHMARKS.md', 'utf8');

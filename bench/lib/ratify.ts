@@ -10,9 +10,17 @@ export function scratch(): string {
 
 /** Ratify as `npm run start:prod` runs it, in production mode, on the SQLite file `file`. */
 export function startRatify(file: string, env: Record<string, string> = {}): Promise<Child> {
+  return startRatifyOn(`sqlite:${file}`, env);
+}
+
+/** Ratify as `npm run start:prod` runs it, in production mode, on the database `databaseUrl`. */
+export function startRatifyOn(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<Child> {
   return Child.start('ratify', 'dist/main.js', {
     NODE_ENV: 'production',
-    DATABASE_URL: `sqlite:${file}`,
+    DATABASE_URL: databaseUrl,
     ADMIN_TOKEN,
     SEED_DEMO: 'false',
     RATE_LIMIT_WRITES_PER_MINUTE: '0',

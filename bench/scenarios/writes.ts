@@ -1,13 +1,12 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { interleave, load, type LoadResult } from '../lib/load.js';
-import { ADMIN_TOKEN, Child, sleep } from '../lib/processes.js';
+import { advanceLoad } from '../lib/advance-load.js';
+import { interleave } from '../lib/load.js';
+import { Child } from '../lib/processes.js';
 import { createAgreements, scratch, startRatify } from '../lib/ratify.js';
 import type { Settings } from '../lib/settings.js';
 import { round } from '../lib/stats.js';
-
-const ADVANCE = `mutation ($id: ID!, $action: WorkflowAction!) { advanceAgreement(input: { agreementId: $id, action: $action }) { id stage version } }`;
 
 /**
  * advanceAgreement STALL/RESUME cycles from 16 connections over 64 agreements, never two at once
@@ -37,48 +36,12 @@ export async function writesScenario(settings: Settings) {
   );
   const databases: Database.Database[] = [];
   try {
-    /**
-     * A load against `server` that remembers, across its runs, which agreements are free and in
-     * which stage, so that no two requests are ever on one agreement at once. A request still in
-     * flight when a run ends never reports back: once the server is done with it, its agreement
-     * goes back to the pool in the stage the server's database has.
-     */
+    /** The load against `server`, which reads stages back from the SQLite file it writes. */
     const loader = (server: Child, file: string) => {
-      const free = ids.map((id) => ({ id, stage: 'NEGOTIATION' }));
-      const busy = new Set<(typeof free)[number]>();
       const db = new Database(file, { readonly: true, fileMustExist: true });
       databases.push(db);
-      const stageOf = db.prepare<[string], string>(
-        'SELECT "stage" FROM "agreement" WHERE "id" = ?',
-      );
-      return async (seconds: number): Promise<LoadResult> => {
-        const result = await load({
-          url: server.graphqlUrl,
-          connections: 16,
-          seconds,
-          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-          body: () => {
-            const agreement = free.shift()!;
-            busy.add(agreement);
-            const action = agreement.stage === 'NEGOTIATION' ? 'STALL' : 'RESUME';
-            return {
-              body: JSON.stringify({ query: ADVANCE, variables: { id: agreement.id, action } }),
-              done: (ok) => {
-                if (ok) agreement.stage = action === 'STALL' ? 'STALLED' : 'NEGOTIATION';
-                busy.delete(agreement);
-                free.push(agreement);
-              },
-            };
-          },
-        });
-        await sleep(250);
-        for (const agreement of busy) {
-          agreement.stage = stageOf.pluck().get(agreement.id)!;
-          free.push(agreement);
-        }
-        busy.clear();
-        return result;
-      };
+      const stage = db.prepare<[string], string>('SELECT "stage" FROM "agreement" WHERE "id" = ?');
+      return advanceLoad(server, ids, (id) => stage.pluck().get(id)!);
     };
     const onRatify = loader(ratify, file);
     const onBaseline = loader(baseline, join(dir, 'baseline.sqlite'));

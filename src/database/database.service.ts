@@ -91,6 +91,10 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
       ).databaseConnection;
       const file = dataSource.options.database;
       if (typeof file === 'string' && file !== ':memory:') {
+        // Said, not left to the defaults, which differ between a file that enters WAL mode now
+        // and one already in it: a commit survives a crash of the process, not always a power
+        // loss (README, "Durability").
+        this.writer.pragma('synchronous = NORMAL');
         this.reader = new BetterSqlite3(file, {
           readonly: true,
           fileMustExist: true,
