@@ -2,7 +2,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/gl
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { AgreementFactory } from './factories/agreement.factory.js';
-import { buildOnce, ChildServer, freePort } from './support/child-server.js';
+import { freePort } from '../bench/lib/processes.js';
+import { buildOnce, ChildServer } from './support/child-server.js';
 import { createTestDatabase, dialect, withClient, type TestDatabase } from './support/databases.js';
 import { allEvents } from './support/pages.js';
 import { Subscriber, waitUntil } from './support/server.js';

@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, Child, gql } from './processes.js';
+import { ADMIN_TOKEN, Child, gql, rawAnswer } from './processes.js';
 
 /** A fresh folder for one scenario's database files. */
 export function scratch(): string {
@@ -85,4 +85,32 @@ export async function statusAgreement(ratify: Child): Promise<string> {
     await gql(ratify.graphqlUrl, STEP, { id, status });
   }
   return id;
+}
+
+const BASELINE_FILE_VARIABLE = { 'bare-apollo': 'FIXTURE_FILE', 'raw-http': 'RESPONSE_FILE' };
+
+/**
+ * A baseline of the status query answering, from memory, the bytes `ratify` answers for the
+ * agreement `id`: checked to answer the same bytes before any load is measured.
+ */
+export async function startStatusBaseline(
+  name: keyof typeof BASELINE_FILE_VARIABLE,
+  ratify: Child,
+  id: string,
+): Promise<Child> {
+  const answer = await rawAnswer(ratify.graphqlUrl, STATUS_QUERY, { id });
+  const file = join(scratch(), 'answer.json');
+  writeFileSync(file, answer);
+  const baseline = await Child.start(
+    name,
+    `dist-bench/bench/baselines/${name}.js`,
+    { [BASELINE_FILE_VARIABLE[name]]: file },
+    '/',
+  );
+  const same = await rawAnswer(baseline.graphqlUrl, STATUS_QUERY, { id });
+  if (same !== answer) {
+    await baseline.stop();
+    throw new Error(`${name} does not answer the same bytes as Ratify:\n${same}\n${answer}`);
+  }
+  return baseline;
 }

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pg from 'pg';
 import { advanceLoad } from '../lib/advance-load.js';
 import { interleave, load } from '../lib/load.js';
-import { Child, gql, rawAnswer } from '../lib/processes.js';
+import { gql, type Child } from '../lib/processes.js';
 import {
   createAgreements,
-  scratch,
   startRatifyOn,
+  startStatusBaseline,
   STATUS_QUERY,
   statusAgreement,
 } from '../lib/ratify.js';
@@ -41,15 +39,7 @@ export async function postgresScenario(
     children.push(ratify);
     const id = await statusAgreement(ratify);
     const ids = await createAgreements(ratify, 64);
-    const dir = scratch();
-    const answer = await rawAnswer(ratify.graphqlUrl, STATUS_QUERY, { id });
-    writeFileSync(join(dir, 'fixture.json'), answer);
-    const apollo = await Child.start(
-      'bare-apollo',
-      'dist-bench/bench/baselines/bare-apollo.js',
-      { FIXTURE_FILE: join(dir, 'fixture.json') },
-      '/',
-    );
+    const apollo = await startStatusBaseline('bare-apollo', ratify, id);
     children.push(apollo);
     const body = JSON.stringify({ query: STATUS_QUERY, variables: { id } });
     const query = (child: Child) => (seconds: number) =>

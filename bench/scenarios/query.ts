@@ -1,9 +1,14 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../lib/settings.js';
 import { interleave, load } from '../lib/load.js';
-import { Child, rawAnswer } from '../lib/processes.js';
-import { scratch, startRatify, STATUS_QUERY, statusAgreement } from '../lib/ratify.js';
+import type { Child } from '../lib/processes.js';
+import {
+  scratch,
+  startRatify,
+  startStatusBaseline,
+  STATUS_QUERY,
+  statusAgreement,
+} from '../lib/ratify.js';
 import { round } from '../lib/stats.js';
 
 /**
@@ -17,29 +22,10 @@ export async function queryScenario(settings: Settings) {
   try {
     const id = await statusAgreement(ratify);
     const body = JSON.stringify({ query: STATUS_QUERY, variables: { id } });
-    const answer = await rawAnswer(ratify.graphqlUrl, STATUS_QUERY, { id });
-    writeFileSync(join(dir, 'fixture.json'), answer);
-    const apollo = await Child.start(
-      'bare-apollo',
-      'dist-bench/bench/baselines/bare-apollo.js',
-      { FIXTURE_FILE: join(dir, 'fixture.json') },
-      '/',
-    );
-    const raw = await Child.start(
-      'raw-http',
-      'dist-bench/bench/baselines/raw-http.js',
-      { RESPONSE_FILE: join(dir, 'fixture.json') },
-      '/',
-    );
-    servers.push(apollo, raw);
-    for (const baseline of [apollo, raw]) {
-      const same = await rawAnswer(baseline.graphqlUrl, STATUS_QUERY, { id });
-      if (same !== answer) {
-        throw new Error(
-          `${baseline.name} does not answer the same bytes as Ratify:\n${same}\n${answer}`,
-        );
-      }
-    }
+    const apollo = await startStatusBaseline('bare-apollo', ratify, id);
+    servers.push(apollo);
+    const raw = await startStatusBaseline('raw-http', ratify, id);
+    servers.push(raw);
     const run = (server: Child, seconds: number) =>
       load({ url: server.graphqlUrl, connections: 20, seconds, body });
     for (const server of [ratify, apollo, raw]) {

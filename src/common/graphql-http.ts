@@ -50,11 +50,12 @@ export function serveGraphQLOverHttp(app: INestApplication, config: AppConfig): 
   }
   server.removeListener('request', express);
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (pathOf(req.url) !== GRAPHQL_PATH) {
+    const [path, search] = splitUrl(req.url);
+    if (path !== GRAPHQL_PATH) {
       express(req, res);
       return;
     }
-    handle(apollo, req, res, config.limits.maxBodyBytes, () => context({ req, res })).catch(
+    handle(apollo, req, res, search, config.limits.maxBodyBytes, () => context({ req, res })).catch(
       (error: unknown) => {
         if (error instanceof ClientGone) {
           return;
@@ -74,6 +75,7 @@ async function handle(
   apollo: ApolloServer<RequestContext>,
   req: IncomingMessage,
   res: ServerResponse,
+  search: string,
   maxBodyBytes: number,
   context: () => Promise<RequestContext>,
 ): Promise<void> {
@@ -99,7 +101,7 @@ async function handle(
     httpGraphQLRequest: {
       method: req.method?.toUpperCase() ?? 'GET',
       headers,
-      search: searchOf(req.url),
+      search,
       body,
     },
     context,
@@ -206,12 +208,8 @@ function answer(res: ServerResponse, status: number, code: string, message: stri
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
-function pathOf(url = '/'): string {
+/** The path of a request's URL, and its query string (with its `?`, or empty). */
+function splitUrl(url = '/'): [string, string] {
   const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
-
-function searchOf(url = '/'): string {
-  const query = url.indexOf('?');
-  return query === -1 ? '' : url.slice(query);
+  return query === -1 ? [url, ''] : [url.slice(0, query), url.slice(query)];
 }

@@ -104,16 +104,11 @@ export class InputValidationPipe implements PipeTransform {
     if (type === 'custom' || !metatype || PLAIN_TYPES.has(metatype) || value == null) {
       return value;
     }
-    const input = plainToInstance<object, unknown>(metatype as Type<object>, value);
-    const errors = await validate(input);
-    if (errors.length > 0) {
-      throw DomainError.badInput(fieldErrors(errors));
-    }
-    return input;
+    return validated(metatype as Type<object>, value);
   }
 }
 
-/** Validates input that does not come through GraphQL (the command line) as the pipe would. */
+/** Builds `type` from `plain` and validates it: for the pipe, and for the command line. */
 export async function validated<T extends object>(type: Type<T>, plain: object): Promise<T> {
   const instance = plainToInstance(type, plain);
   const errors = await validate(instance);

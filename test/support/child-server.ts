@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../bench/lib/processes.js';
 import type { TestDatabase } from './databases.js';
 import { ADMIN_TOKEN, waitUntil } from './server.js';
 
@@ -102,15 +102,4 @@ export class ChildServer {
       this.process.kill('SIGKILL');
     });
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
