@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, InputType, Int } from '@nestjs/graphql';
+import { Field, InputType, Int } from '@nestjs/graphql';
 import {
   IsDate,
   IsInt,
@@ -9,6 +9,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { DateTime } from '../../common/date-time.scalar.js';
 import { IsPlainText, IsWorldDate, Trim } from '../../common/validation.js';
 
 /** Why a change was made and where it is reported: recorded on its event. */
@@ -42,7 +43,7 @@ export class ChangeRecordInput extends SourcedInput {
   @Min(1)
   expectedVersion?: number | null;
 
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'When it happened in the world; defaults to now. Never in the future.',
   })

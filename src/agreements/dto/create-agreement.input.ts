@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
+import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -16,6 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { DateTime } from '../../common/date-time.scalar.js';
 import { IsPlainText, IsWorldDate, Trim } from '../../common/validation.js';
 import { AgreementKind, AgreementStage } from '../../workflow/index.js';
 import { SourcedInput } from './change-record.input.js';
@@ -85,7 +86,7 @@ export class CreateAgreementInput extends SourcedInput {
   @IsEnum(AgreementStage)
   stage?: AgreementStage | null;
 
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'When it entered that stage in the world; defaults to now.',
   })

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../../common/date-time.scalar.js';
 import { ApprovalStatus } from '../../workflow/index.js';
 
 @ObjectType('Party', { description: 'A party to an agreement, with its domestic approval track.' })
@@ -18,7 +19,7 @@ export class PartyModel {
   @Field(() => ApprovalStatus)
   approvalStatus: ApprovalStatus;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   approvalUpdatedAt: Date | null;
 
   @Field(() => Int, { nullable: true, description: 'The last recorded vote.' })

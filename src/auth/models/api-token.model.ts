@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { DateTime } from '../../common/date-time.scalar.js';
 import { Role } from '../role.js';
 
 registerEnumType(Role, {
@@ -17,13 +18,13 @@ export class ApiTokenModel {
   @Field(() => Role)
   role: Role;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTime)
   createdAt: Date;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   lastUsedAt: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTime, { nullable: true })
   revokedAt: Date | null;
 }
 

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { DateTime } from '../../common/date-time.scalar.js';
 import { ConnectionType } from '../../common/pagination.js';
 import { AgreementStage, ApprovalStatus, WorkflowAction } from '../../workflow/index.js';
 import { AgreementEventType } from '../entities/agreement-event.entity.js';
@@ -47,12 +48,12 @@ export class AgreementEventModel {
   @Field(() => Int, { nullable: true })
   abstentions: number | null;
 
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     description: 'When it happened in the world (may be earlier than recordedAt).',
   })
   occurredAt: Date;
 
-  @Field(() => GraphQLISODateTime, { description: 'When Ratify recorded it.' })
+  @Field(() => DateTime, { description: 'When Ratify recorded it.' })
   recordedAt: Date;
 
   @Field({ description: 'Who recorded it: the token name, or `system` for derived moves.' })
