@@ -156,10 +156,22 @@ export function encodeCursor(kind: string, position: number): string {
   return Buffer.from(`${kind}:${position}`).toString('base64url');
 }
 
+/**
+ * The largest position a cursor may name: positions are event sequences, which PostgreSQL keeps
+ * in `integer` columns (`sequence`, `createdSequence`), and a larger one fails there as a query
+ * error rather than finding nothing.
+ */
+export const MAX_CURSOR_POSITION = 2 ** 31 - 1;
+
 export function decodeCursor(kind: string, cursor: string, field = 'after'): number {
   const [prefix, position, extra] = Buffer.from(cursor, 'base64url').toString().split(':');
   const value = Number(position);
-  if (prefix !== kind || extra !== undefined || !/^\d{1,15}$/.test(position ?? '')) {
+  if (
+    prefix !== kind ||
+    extra !== undefined ||
+    !/^\d{1,10}$/.test(position ?? '') ||
+    value > MAX_CURSOR_POSITION
+  ) {
     throw DomainError.badInput({
       [field]: `${JSON.stringify(cursor)} is not a cursor of this list; pass a cursor this list returned`,
     });

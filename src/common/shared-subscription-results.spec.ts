@@ -3,6 +3,7 @@ import {
   buildSchema,
   GraphQLInt,
   GraphQLObjectType,
+  GraphQLScalarType,
   GraphQLSchema,
   GraphQLString,
   parse,
@@ -12,6 +13,12 @@ import { subscribeSharingResults } from './shared-subscription-results.js';
 interface Change {
   id: number;
 }
+
+/** A scalar that takes any value as it is, as a JSON scalar would. */
+const Anything = new GraphQLScalarType({ name: 'Anything' });
+
+/** As a request's JSON may carry it: JSON.parse takes it, JSON.stringify overflows on it. */
+const deep = () => JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)) as unknown;
 
 /**
  * A schema whose subscription yields what `publish` sends to every listener, as Ratify's bus
@@ -42,7 +49,7 @@ function world() {
       fields: {
         changed: {
           type: Change,
-          args: { name: { type: GraphQLString } },
+          args: { name: { type: GraphQLString }, tag: { type: Anything } },
           resolve: (change: unknown) => change,
           subscribe: (_root: unknown, { name }: { name?: string }) => {
             const inbox: Change[] = [];
@@ -131,6 +138,34 @@ describe('subscribeSharingResults', () => {
       { data: { changed: { label: '2' } } },
     ]);
     expect(w.resolved()).toBe(6);
+  });
+
+  it('shares among subscribers whose variables differ only in what the operation does not declare', async () => {
+    const w = world();
+    const streams = [
+      await w.subscribe(QUERY, { prefix: '#' }),
+      await w.subscribe(QUERY, { prefix: '#', junk: 'a' }),
+      await w.subscribe(QUERY, { prefix: '#', junk: deep() }),
+    ];
+    const next = Promise.all(streams.map((stream) => stream.next()));
+    w.publish({ id: 4 });
+    const values = (await next).map((result) => result.value);
+    expect(values).toEqual(Array(3).fill({ data: { changed: { id: 4, label: '#4' } } }));
+    expect(w.resolved()).toBe(1);
+  });
+
+  it('executes for each subscriber when its variables cannot be made a key', async () => {
+    const w = world();
+    const query = `subscription ($tag: Anything) { changed(tag: $tag) { label } }`;
+    const streams = [
+      await w.subscribe(query, { tag: deep() }),
+      await w.subscribe(query, { tag: deep() }),
+    ];
+    const next = Promise.all(streams.map((stream) => stream.next()));
+    w.publish({ id: 5 });
+    const values = (await next).map((result) => result.value);
+    expect(values).toEqual(Array(2).fill({ data: { changed: { label: '5' } } }));
+    expect(w.resolved()).toBe(2);
   });
 
   it('lets a subscriber go at once, even while it waits for an event', async () => {

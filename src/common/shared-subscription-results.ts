@@ -1,10 +1,12 @@
 import {
   createSourceEventStream,
   execute,
+  getOperationAST,
   print,
   type ExecutionArgs,
   type ExecutionResult,
 } from 'graphql';
+import { operationKey } from './operation-key.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -18,8 +20,8 @@ const resultsByEvent = new WeakMap<object, Map<string, Result>>();
  *
  * Sound because nothing a subscription selects depends on who asks (reads are the same for
  * every caller; access is decided when the socket opens) and an event never changes once
- * committed. Events that are not one shared object (replayed from the log for one subscriber)
- * are executed for that subscriber alone, as before.
+ * committed. Events that are not one shared object (replayed from the log for one subscriber),
+ * and operations whose variables cannot be made a key, are executed for each subscriber alone.
  */
 export async function subscribeSharingResults(
   args: ExecutionArgs,
@@ -28,10 +30,10 @@ export async function subscribeSharingResults(
   if (!isAsyncIterable(source)) {
     return source;
   }
-  const key = operationKey(args);
+  const key = sharingKey(args);
   return mapAsyncIterator(source, (event: unknown) => {
     const run = () => execute({ ...args, rootValue: event });
-    if (typeof event !== 'object' || event === null) {
+    if (key === null || typeof event !== 'object' || event === null) {
       return run();
     }
     let results = resultsByEvent.get(event);
@@ -48,10 +50,14 @@ export async function subscribeSharingResults(
   });
 }
 
-/** The operation as sent (its source text when parsed with locations), its name and variables. */
-function operationKey(args: ExecutionArgs): string {
+/** The key of the operation as sent (its source text when parsed with locations), or null. */
+function sharingKey(args: ExecutionArgs): string | null {
+  const operation = getOperationAST(args.document, args.operationName);
+  if (!operation) {
+    return null;
+  }
   const text = args.document.loc?.source.body ?? print(args.document);
-  return JSON.stringify([text, args.operationName ?? null, args.variableValues ?? {}]);
+  return operationKey(text, operation, args.operationName, args.variableValues);
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

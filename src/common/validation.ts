@@ -90,9 +90,43 @@ export function fieldErrors(errors: ValidationError[], prefix = ''): Record<stri
 const PLAIN_TYPES = new Set<unknown>([String, Number, Boolean, Array, Object, Date]);
 
 /**
+ * In `u` mode, matches a surrogate only when it is not one half of a pair. JSON's `\ud800`
+ * escapes let such strings in, and the databases would store U+FFFD in their place, so that the
+ * log and the live event (which carries the string as received) would disagree.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Refuses `value` if any of its strings, at any depth, is not well-formed Unicode, naming each
+ * by its path below `path` in the dotted form of `fieldErrors` (`parties.1.name`). One walk, that
+ * goes only where a string may be.
+ */
+function assertWellFormed(value: unknown, path: string): void {
+  const fields: Record<string, string> = {};
+  const walk = (item: unknown, at: string) => {
+    if (typeof item === 'string') {
+      if (LONE_SURROGATE.test(item)) {
+        fields[at] = `${at} must be well-formed Unicode (it contains a lone surrogate)`;
+      }
+    } else if (typeof item === 'object' && item !== null) {
+      for (const [key, child] of Object.entries(item)) {
+        if (typeof child === 'string' || typeof child === 'object') {
+          walk(child, at ? `${at}.${key}` : key);
+        }
+      }
+    }
+  };
+  walk(value, path);
+  if (Object.keys(fields).length > 0) {
+    throw DomainError.badInput(fields);
+  }
+}
+
+/**
  * The pipe for every resolver argument: builds the input class (so its @Transform rules apply),
- * validates it, and names each bad field. Plain values, which GraphQL has already coerced, and
- * what custom decorators supply (the principal) pass as they are.
+ * validates it, and names each bad field. Plain values, which GraphQL has already coerced, are
+ * only checked to be well-formed Unicode (named by the argument's name); what custom decorators
+ * supply (the principal) passes as it is.
  *
  * Nest's own ValidationPipe does the same and more (prototype keys, binary values, sparse
  * arrays) for bodies parsed from any JSON; GraphQL builds these values from the schema's input
@@ -100,16 +134,25 @@ const PLAIN_TYPES = new Set<unknown>([String, Number, Boolean, Array, Object, Da
  */
 @Injectable()
 export class InputValidationPipe implements PipeTransform {
-  async transform(value: unknown, { metatype, type }: ArgumentMetadata): Promise<unknown> {
-    if (type === 'custom' || !metatype || PLAIN_TYPES.has(metatype) || value == null) {
+  async transform(value: unknown, { metatype, type, data }: ArgumentMetadata): Promise<unknown> {
+    if (type === 'custom' || value == null) {
+      return value;
+    }
+    if (!metatype || PLAIN_TYPES.has(metatype)) {
+      assertWellFormed(value, data ?? '');
       return value;
     }
     return validated(metatype as Type<object>, value);
   }
 }
 
-/** Builds `type` from `plain` and validates it: for the pipe, and for the command line. */
+/**
+ * Builds `type` from `plain` and validates it: for the pipe, and for the command line. A string
+ * that is not well-formed Unicode is refused first, as no rule of the class could be applied to
+ * it in earnest.
+ */
 export async function validated<T extends object>(type: Type<T>, plain: object): Promise<T> {
+  assertWellFormed(plain, '');
   const instance = plainToInstance(type, plain);
   const errors = await validate(instance);
   if (errors.length > 0) {

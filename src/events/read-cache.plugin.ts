@@ -7,6 +7,7 @@ import {
   type FormattedExecutionResult,
   type OperationDefinitionNode,
 } from 'graphql';
+import { operationKey } from '../common/operation-key.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EventLog } from './event-log.service.js';
 
@@ -63,15 +64,15 @@ export class ReadCachePlugin implements ApolloServerPlugin {
     }
     let pending: { key: string; head: number } | null = null;
     return Promise.resolve({
-      responseForOperation: async ({ operation, request }) => {
+      responseForOperation: async ({ operation, source, request }) => {
         if (!cacheable(operation)) {
           return null;
         }
-        const key = JSON.stringify([
-          request.query,
-          request.operationName ?? null,
-          request.variables ?? {},
-        ]);
+        // The source, not `request.query`: a persisted query's request carries only its hash.
+        const key = operationKey(source, operation, request.operationName, request.variables);
+        if (key === null) {
+          return null;
+        }
         const head = await this.log.head();
         const hit = this.entries.get(key);
         if (hit && hit.head === head) {

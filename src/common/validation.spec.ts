@@ -1,0 +1,103 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ArgumentMetadata } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ErrorCode } from './domain-error.js';
+import { InputValidationPipe, Trim, validated } from './validation.js';
+
+class PartyLike {
+  @IsString()
+  @MaxLength(20)
+  name: string;
+}
+
+class InputLike {
+  @Trim()
+  @IsString()
+  @MaxLength(40)
+  title: string;
+
+  @ValidateNested({ each: true })
+  @Type(() => PartyLike)
+  parties: PartyLike[];
+
+  @IsOptional()
+  @IsInt()
+  count?: number;
+}
+
+const pipe = new InputValidationPipe();
+const arg = (metatype: ArgumentMetadata['metatype'], data?: string): ArgumentMetadata => ({
+  type: 'body',
+  metatype,
+  data,
+});
+
+const loneSurrogate = (path: string) =>
+  `${path} must be well-formed Unicode (it contains a lone surrogate)`;
+
+const refusal = (fields: Record<string, unknown>) =>
+  expect.objectContaining({ code: ErrorCode.BAD_USER_INPUT, details: { fields } });
+
+describe('InputValidationPipe', () => {
+  it('refuses a lone surrogate at any depth of an input, naming each field by its path', async () => {
+    const input = {
+      title: '\ud800abc',
+      parties: [{ name: 'United States' }, { name: 'Korea\udc00' }, { name: '\udd1e\ud834' }],
+      count: 2,
+    };
+    await expect(pipe.transform(input, arg(InputLike, 'input'))).rejects.toEqual(
+      refusal({
+        title: loneSurrogate('title'),
+        'parties.1.name': loneSurrogate('parties.1.name'),
+        'parties.2.name': loneSurrogate('parties.2.name'),
+      }),
+    );
+  });
+
+  it('refuses it before any rule of the class, which could not judge such a string', async () => {
+    const input = { title: `${'x'.repeat(50)}\ud800`, parties: [] };
+    await expect(pipe.transform(input, arg(InputLike, 'input'))).rejects.toEqual(
+      refusal({ title: loneSurrogate('title') }),
+    );
+  });
+
+  it('takes well-formed text, astral characters included, as it is', async () => {
+    const input = { title: ' 𝄞 Accord ', parties: [{ name: '대한민국 𝌆' }], count: 1 };
+    const built = await pipe.transform(input, arg(InputLike, 'input'));
+    expect(built).toBeInstanceOf(InputLike);
+    expect(built).toEqual({ title: '𝄞 Accord', parties: [{ name: '대한민국 𝌆' }], count: 1 });
+  });
+
+  it('refuses a lone surrogate in a plain argument, named by the argument', async () => {
+    await expect(pipe.transform('Accord \ud834', arg(String, 'search'))).rejects.toEqual(
+      refusal({ search: loneSurrogate('search') }),
+    );
+    await expect(pipe.transform(['KR', 'U\udfffS'], arg(Array, 'codes'))).rejects.toEqual(
+      refusal({ 'codes.1': loneSurrogate('codes.1') }),
+    );
+    await expect(pipe.transform('𝄞', arg(String, 'search'))).resolves.toBe('𝄞');
+    await expect(pipe.transform(3, arg(Number, 'first'))).resolves.toBe(3);
+  });
+
+  it('still reports the rules of the class for well-formed input', async () => {
+    await expect(
+      pipe.transform({ title: 'ok', parties: [{ name: 7 }] }, arg(InputLike)),
+    ).rejects.toEqual(refusal({ 'parties.0.name': expect.stringContaining('name must be') }));
+  });
+
+  it('passes what custom decorators supply as it is', async () => {
+    const principal = { name: '\ud800' };
+    await expect(
+      pipe.transform(principal, { type: 'custom', metatype: Object, data: undefined }),
+    ).resolves.toBe(principal);
+  });
+});
+
+describe('validated', () => {
+  it('refuses a lone surrogate for the command line too', async () => {
+    await expect(
+      validated(InputLike, { title: 'ok', parties: [{ name: '\ud800' }] }),
+    ).rejects.toEqual(refusal({ 'parties.0.name': loneSurrogate('parties.0.name') }));
+  });
+});
