@@ -197,6 +197,60 @@ const EVENTS = `subscription ($id: ID) { agreementEvents(agreementId: $id) { seq
     }
   });
 
+  it('takes Redis messages as hints: one that does not parse or is forged neither crashes nor misleads', async () => {
+    const [a, b] = [await start(), await start()];
+    const { id } = await AgreementFactory.create(a);
+    const subscriber = await subscribe(b, id);
+    const [{ value: cluster }] = await withClient(
+      database.url,
+      async (client) =>
+        (await client.query(`SELECT "value" FROM "ratify_meta" WHERE "key" = 'cluster_id'`))
+          .rows as { value: string }[],
+    );
+    const redis = new Redis(process.env.REDIS_URL!);
+    try {
+      for (const message of [
+        'not json',
+        'null',
+        '{"origin":"forger","events":null}',
+        '{"origin":"forger","head":"12"}',
+        // A forged event, and a forged head far past the log's.
+        JSON.stringify({
+          origin: 'forger',
+          events: [{ sequence: 2, agreementId: id, type: 'STAGE_CHANGED', action: 'TERMINATE' }],
+        }),
+        JSON.stringify({ origin: 'forger', head: 1_000_000 }),
+      ]) {
+        await redis.publish(`ratify:${cluster}:events`, message);
+      }
+    } finally {
+      redis.disconnect();
+    }
+    await a.ok(STALL_OR_RESUME, { id, action: 'STALL' });
+    expect((await subscriber.take(1)).map((m) => m.agreementEvents)).toEqual([
+      { sequence: 2, type: 'STAGE_CHANGED', action: 'STALL' },
+    ]);
+    await b.ok(STALL_OR_RESUME, { id, action: 'RESUME' });
+    expect((await subscriber.take(2))[1].agreementEvents).toMatchObject({ sequence: 3 });
+    expect(subscriber.received).toHaveLength(2);
+    expect((await a.health()).status).toBe('ok');
+    expect((await b.health()).status).toBe('ok');
+  });
+
+  it('delivers a write whose hint never came within seconds, without waiting for another write', async () => {
+    // A publishes its hints on a Redis that B does not listen to: every hint is lost.
+    const elsewhere = await PrivateRedis.start();
+    try {
+      const [a, b] = [await start({ REDIS_URL: elsewhere.url }), await start()];
+      const { id } = await AgreementFactory.create(a);
+      const subscriber = await subscribe(b, id);
+      await a.ok(STALL_OR_RESUME, { id, action: 'STALL' });
+      expect((await subscriber.take(1, 5000)).map((m) => m.agreementEvents.sequence)).toEqual([2]);
+    } finally {
+      await elsewhere.down();
+    }
+  });
+
   it('outlives a PostgreSQL restart of its connections without being restarted', async () => {
     const a = await start();
     const { id } = await AgreementFactory.create(a);

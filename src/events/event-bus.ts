@@ -7,14 +7,12 @@ export type EventListener = (event: AgreementEventEntity) => void;
 export interface BusSubscriber {
   /** Receives each event published, in publish order, at most once. */
   readonly next: EventListener;
-  /** Called when the bus may have lost messages (Redis reconnected): read the log to catch up. */
-  readonly resync?: () => void;
 }
 
 /**
- * Carries committed events to the subscriptions of this process. Delivery is at most once;
- * subscriptions fill any gap from the log (see EventFeed), so a bus that loses a message costs
- * latency, not events.
+ * Carries committed events to the subscriptions of this process, in sequence order. Delivery is
+ * at most once; subscriptions fill any gap from the log (see EventFeed), so a bus that loses a
+ * message costs latency, not events.
  */
 export interface EventBus {
   publish(events: readonly AgreementEventEntity[]): void;
@@ -53,12 +51,6 @@ export class LocalSubscribers {
           this.logger.error(`A subscriber failed on event ${event.sequence}`, error);
         }
       }
-    }
-  }
-
-  resync(): void {
-    for (const subscriber of this.subscribers) {
-      subscriber.resync?.();
     }
   }
 }

@@ -9,7 +9,7 @@ import { AgreementKind, WorkflowAction } from '../workflow/index.js';
 import type { AgreementEventEntity } from './entities/agreement-event.entity.js';
 import { AgreementEventType } from './entities/agreement-event.entity.js';
 import { EVENT_BUS, type BusSubscriber, type EventBus } from './event-bus.js';
-import { EventFeed } from './event-feed.js';
+import { EventFeed, MAX_WAITING, PAGE } from './event-feed.js';
 import { EventLog } from './event-log.service.js';
 
 /** A bus whose deliveries the test decides: what was published waits in `outbox`. */
@@ -34,10 +34,6 @@ class ControlledBus implements EventBus {
       const event = this.outbox.find((candidate) => candidate.sequence === sequence);
       for (const subscriber of this.subscribers) subscriber.next(event!);
     }
-  }
-  /** What a bus does when it comes back from an outage. */
-  resync(): void {
-    for (const subscriber of this.subscribers) subscriber.resync?.();
   }
 }
 
@@ -126,17 +122,6 @@ describe('the event log and its feeds', () => {
     await feed.return();
   });
 
-  it('reads the log up to its head when the bus says it may have lost messages', async () => {
-    const feed = new EventFeed(bus, log, { agreementId }, null);
-    const first = next(feed);
-    await cycle(WorkflowAction.STALL); // 2, lost
-    await cycle(WorkflowAction.RESUME); // 3, lost
-    bus.resync();
-    expect((await first).sequence).toBe(2);
-    expect((await next(feed)).sequence).toBe(3);
-    await feed.return();
-  });
-
   it('replays after a cursor, filtered, then goes live', async () => {
     await cycle(WorkflowAction.STALL); // 2
     await cycle(WorkflowAction.RESUME); // 3
@@ -151,6 +136,52 @@ describe('the event log and its feeds', () => {
     await cycle(WorkflowAction.STALL); // 4
     bus.deliver(4);
     expect((await live).sequence).toBe(4);
+    await feed.return();
+  });
+
+  /** Appends `count` events to the log in one write; returns their sequences. */
+  const appendMany = (count: number) =>
+    log.write(async (writer) => {
+      const appended = await writer.append(
+        Array.from({ length: count }, () => ({
+          agreementId,
+          type: AgreementEventType.DETAILS_UPDATED,
+          occurredAt: new Date(),
+          actor: 'test',
+        })),
+      );
+      return appended.map((event) => event.sequence);
+    });
+
+  it('lets the event loop serve others between two pages of a replay', async () => {
+    await appendMany(PAGE * 3);
+    const feed = new EventFeed(bus, log, {}, 0);
+    let consumedWhenServed: number | null = null;
+    let consumed = 0;
+    setImmediate(() => (consumedWhenServed = consumed));
+    while (consumed < PAGE * 3 + 1) {
+      await next(feed);
+      consumed += 1;
+    }
+    await feed.return();
+    // The reads of an in-memory database never wait for I/O: without a pause between pages
+    // the whole replay would run before the callback.
+    expect(consumedWhenServed).toBeLessThanOrEqual(PAGE);
+  });
+
+  it('keeps at most MAX_WAITING live events for a subscriber that does not read, then reads the log', async () => {
+    const feed = new EventFeed(bus, log, {}, null);
+    const first = next(feed); // listening, at the head (1)
+    await new Promise((resolve) => setImmediate(resolve));
+    const sequences = await appendMany(MAX_WAITING * 5);
+    bus.deliver(...sequences);
+    const waiting = (feed as unknown as { inbox: unknown[] }).inbox.length;
+    expect(waiting).toBeLessThanOrEqual(MAX_WAITING);
+    const received = [(await first).sequence];
+    while (received.length < sequences.length) {
+      received.push((await next(feed)).sequence);
+    }
+    expect(received).toEqual(sequences);
     await feed.return();
   });
 

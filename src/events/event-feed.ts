@@ -1,9 +1,20 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AgreementEventEntity } from './entities/agreement-event.entity.js';
 import type { EventBus } from './event-bus.js';
 import type { EventFilter, EventLog } from './event-log.service.js';
 
-/** How many events one catch-up read takes from the log. */
-const PAGE = 500;
+/**
+ * How many events one catch-up read takes from the log; between two pages the feed lets the
+ * event loop serve others, so that a long replay never holds up the server (on SQLite a read
+ * does not wait for I/O, and a page could otherwise follow the other without a pause).
+ */
+export const PAGE = 100;
+/**
+ * How many live events wait for a subscriber that is not reading. Past that the waiting events
+ * are dropped and the subscriber reads them from the log when it reads again: its memory is
+ * bounded whatever it does, and it still misses nothing.
+ */
+export const MAX_WAITING = 100;
 
 /**
  * One subscriber's stream of events: the log after a position, then live events, in sequence
@@ -13,15 +24,16 @@ const PAGE = 500;
  * is either in what the replay reads or in the inbox (or both: the position drops the copy).
  * Live events arrive for every agreement, and the position follows the global sequence, so a
  * missing number (a message the bus lost, or two publishes overtaking each other) is seen and
- * read from the log before the event after it is delivered. When the bus says it may have lost
- * messages (Redis came back), the log is read up to its head.
+ * read from the log before the event after it is delivered. When more than MAX_WAITING events
+ * wait for a subscriber that does not read, they are dropped and the log is read up to its head,
+ * in pages (PAGE).
  */
 export class EventFeed implements AsyncIterableIterator<AgreementEventEntity> {
   private readonly inbox: AgreementEventEntity[] = [];
   private wake: (() => void) | null = null;
   private closed = false;
-  /** The bus may have lost messages: read the log up to its head before going on. */
-  private resyncRequested = false;
+  /** Live events were dropped (MAX_WAITING): read the log up to its head before going on. */
+  private catchUpRequested = false;
   private readonly unsubscribe: () => void;
   private readonly events: AsyncGenerator<AgreementEventEntity, void>;
 
@@ -34,11 +46,12 @@ export class EventFeed implements AsyncIterableIterator<AgreementEventEntity> {
   ) {
     this.unsubscribe = bus.subscribe({
       next: (event) => {
-        this.inbox.push(event);
-        this.wake?.();
-      },
-      resync: () => {
-        this.resyncRequested = true;
+        if (this.inbox.length < MAX_WAITING) {
+          this.inbox.push(event);
+        } else {
+          this.inbox.length = 0;
+          this.catchUpRequested = true;
+        }
         this.wake?.();
       },
     });
@@ -76,8 +89,8 @@ export class EventFeed implements AsyncIterableIterator<AgreementEventEntity> {
       let position = after ?? (await this.log.head());
       position = yield* this.catchUp(position);
       while (!this.closed) {
-        if (this.resyncRequested) {
-          this.resyncRequested = false;
+        if (this.catchUpRequested) {
+          this.catchUpRequested = false;
           position = yield* this.catchUp(position);
           continue;
         }
@@ -118,6 +131,7 @@ export class EventFeed implements AsyncIterableIterator<AgreementEventEntity> {
         return Math.max(position, Math.min(head, upTo ?? head));
       }
       position = events[events.length - 1].sequence;
+      await nextTurn();
     }
   }
 

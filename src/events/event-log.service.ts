@@ -132,25 +132,14 @@ export class EventLog {
     return lastSequence(this.db.select);
   }
 
-  /**
-   * Up to `limit` events matching `filter` with `position < sequence <= upTo`, oldest first, and
-   * the head of the log read before them: when fewer than `limit` come back, every matching event
-   * up to `min(head, upTo)` has been seen (an event at or below a head it read has committed).
-   */
-  async readAfter(
+  /** See readLogAfter. */
+  readAfter(
     position: number,
     filter: EventFilter,
     limit: number,
     upTo?: number,
   ): Promise<{ events: AgreementEventEntity[]; head: number }> {
-    const head = await this.head();
-    const { where, params } = filtered(filter);
-    const rows = await this.db.select(
-      `SELECT * FROM "agreement_event" WHERE ${where} AND "sequence" > ? AND "sequence" <= ?
-       ORDER BY "sequence" LIMIT ?`,
-      [...params, position, upTo ?? head, limit],
-    );
-    return { events: rows.map(eventFrom), head };
+    return readLogAfter(this.db.select, position, filter, limit, upTo);
   }
 
   /** One page of the log, oldest first, for the `events` query and an agreement's timeline. */
@@ -170,6 +159,29 @@ export class EventLog {
     };
     return toConnection(rows.map(eventFrom), page, total, eventCursor);
   }
+}
+
+/**
+ * Up to `limit` events matching `filter` with `position < sequence <= min(head, upTo)`, oldest
+ * first, and the head of the log read before them: when fewer than `limit` come back, every
+ * matching event up to `min(head, upTo)` has been seen (an event at or below a head it read has
+ * committed). An `upTo` past the head reads no further than the head.
+ */
+export async function readLogAfter(
+  select: Select,
+  position: number,
+  filter: EventFilter,
+  limit: number,
+  upTo?: number,
+): Promise<{ events: AgreementEventEntity[]; head: number }> {
+  const head = await lastSequence(select);
+  const { where, params } = filtered(filter);
+  const rows = await select(
+    `SELECT * FROM "agreement_event" WHERE ${where} AND "sequence" > ? AND "sequence" <= ?
+     ORDER BY "sequence" LIMIT ?`,
+    [...params, position, Math.min(upTo ?? head, head), limit],
+  );
+  return { events: rows.map(eventFrom), head };
 }
 
 /** The WHERE clause of a filter, and its parameters. */
