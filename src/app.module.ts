@@ -1,12 +1,14 @@
-import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AgreementsModule } from './agreements/agreements.module.js';
-import { ApiTokensService } from './auth/api-tokens.service.js';
 import { AuthModule } from './auth/auth.module.js';
+import { RequestContexts } from './auth/request-context.js';
+import { GRAPHQL_ACCESS } from './common/graphql-access.js';
 import { GraphQLExceptionFilter } from './common/graphql-exception.filter.js';
-import { graphqlOptions } from './common/graphql-options.js';
+import { graphqlOptions, UnmountedApolloDriver } from './common/graphql-options.js';
+import { GraphQLWebSocketServer } from './common/graphql-ws-server.js';
 import { RequestLimitsPlugin } from './common/request-limits.plugin.js';
 import { InputValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
@@ -25,9 +27,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(config.database, config.countSqlQueries),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
-          driver: ApolloDriver,
-          inject: [ApiTokensService],
-          useFactory: (tokens: ApiTokensService) => graphqlOptions(config, tokens),
+          driver: UnmountedApolloDriver,
+          useFactory: () => graphqlOptions(config),
         }),
         AuthModule,
         EventsModule,
@@ -38,6 +39,8 @@ export class AppModule {
         { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: GraphQLExceptionFilter },
         RequestLimitsPlugin,
+        { provide: GRAPHQL_ACCESS, useExisting: RequestContexts },
+        GraphQLWebSocketServer,
         ...(config.seedDemo ? [DemoSeeder] : []),
       ],
     };

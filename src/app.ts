@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { serveGraphQLOverHttp } from './common/graphql-http.js';
+import { GraphQLWebSocketServer } from './common/graphql-ws-server.js';
 import type { AppConfig } from './config/config.js';
 
 /** The application as main.ts serves it and the e2e tests boot it. */
@@ -17,5 +18,6 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.enableShutdownHooks();
   await app.init();
   serveGraphQLOverHttp(app, config);
+  app.get(GraphQLWebSocketServer).listen(app.getHttpServer());
   return app;
 }

@@ -1,4 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  type GraphQLObjectType,
+} from 'graphql';
+import { MAX_ITEMS } from '../src/common/query-limits.js';
 import { AgreementFactory, EVENT_FIELDS } from './factories/agreement.factory.js';
 import { ADMIN_TOKEN, TestServer } from './support/server.js';
 
@@ -25,7 +34,7 @@ describe('the GraphQL edge', () => {
       seedDemo: false,
       env: {
         GRAPHQL_MAX_DEPTH: '6',
-        GRAPHQL_MAX_COST: '2000',
+        GRAPHQL_MAX_COST: '3000',
         GRAPHQL_MAX_ALIASES: '3',
         MAX_BODY_BYTES: '20000',
       },
@@ -45,7 +54,7 @@ describe('the GraphQL edge', () => {
     ],
     [
       'cost',
-      `mutation { ${stall(`{ timeline(first: 100) { edges { node { ${EVENT_FIELDS} agreement { id title } } } } }`)} }`,
+      `mutation { ${stall(`{ parties { code name legislature approvalRequired } timeline(first: 100) { edges { node { ${EVENT_FIELDS} agreement { id title } } } } }`)} }`,
     ],
     ['aliases', `mutation { ${[1, 2, 3, 4].map((i) => stall('{ stage }', `a${i}: `)).join(' ')} }`],
   ])('refuses an operation over the %s limit before any resolver runs', async (limit, query) => {
@@ -73,6 +82,54 @@ describe('the GraphQL edge', () => {
     expect((await server.gql(query, { n: 5 })).errors).toBeUndefined();
     const { errors } = await server.gql(query, { n: 100 });
     expect(errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
+  });
+
+  it('counts the page size returned: `last` as well as `first`', async () => {
+    const query = `{ events(first: 1, last: 100) { edges { node { agreement { parties { code } } } } } }`;
+    const { errors } = await server.gql(query);
+    expect(errors?.[0].extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'cost',
+      value: 1 + 1 + 100 * (1 + 1 + (1 + 250)),
+    });
+    const within = await server.gql(query.replace('last: 100', 'last: 2'));
+    expect(within.errors).toBeUndefined();
+  });
+
+  it("counts an agreement's parties as many as it may have (250), not a guess", async () => {
+    const query = `{ agreements(first: 5) { edges { node { parties { code name legislature } } } } }`;
+    const { errors } = await server.gql(query);
+    expect(errors?.[0].extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'cost',
+      value: 1 + 1 + 5 * (1 + 1 + 250 * 3),
+    });
+    const one = await server.gql(
+      `query ($id: ID!) { agreement(id: $id) { parties { code name legislature } } }`,
+      { id: agreementId },
+    );
+    expect(one.errors).toBeUndefined();
+  });
+
+  it('knows the bound of every list of objects outside a connection', () => {
+    const { schema } = server.app.get(GraphQLSchemaHost);
+    const undeclared = Object.values(schema.getTypeMap())
+      .filter((type) => isObjectType(type) && !type.name.startsWith('__'))
+      .flatMap((type) =>
+        Object.values((type as GraphQLObjectType).getFields())
+          .filter((field) => {
+            const list = getNullableType(field.type);
+            return (
+              isListType(list) &&
+              isObjectType(getNamedType(list)) &&
+              field.name !== 'edges' &&
+              typeof field.extensions[MAX_ITEMS] !== 'number'
+            );
+          })
+          .map((field) => `${type.name}.${field.name}`),
+      );
+    // The tokens (ADMIN only, fields without lists) have no bound: counted as a full page.
+    expect(undeclared).toEqual(['Query.apiTokens']);
   });
 
   it('follows fragments, and is not fooled by a fragment cycle', async () => {

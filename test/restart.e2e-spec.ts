@@ -5,7 +5,7 @@ import { dialect } from './support/databases.js';
 import { TestServer } from './support/server.js';
 
 const STATE = `{
-  agreements(first: 100) { totalCount edges { cursor node { ${AGREEMENT_FIELDS} timeline(first: 100) { totalCount } } } }
+  agreements(first: 30) { totalCount edges { cursor node { ${AGREEMENT_FIELDS} timeline(first: 100) { totalCount } } } }
   events(first: 100) { totalCount edges { cursor node { ${EVENT_FIELDS} } } }
   apiTokens { id name role createdAt revokedAt }
 }`;

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { columns, Database } from '../database/database.service.js';
 import { insertInto, update } from '../database/statements.js';
+import { imitates } from './confusables.js';
 import { ApiTokenEntity } from './entities/api-token.entity.js';
 import { BOOTSTRAP_ADMIN, RESERVED_ACTOR_NAMES, type Principal } from './principal.js';
 import type { Role } from './role.js';
@@ -13,6 +14,12 @@ const TOKEN_PREFIX = 'rat_';
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 const sha256 = (value: string) => hash('sha256', value, 'buffer');
+
+/** The token of an `Authorization` value of the form `Bearer <token>` (any case), or null. */
+export function bearerToken(authorization: unknown): string | null {
+  const match = typeof authorization === 'string' && /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  return match ? match[1] : null;
+}
 
 @Injectable()
 export class ApiTokensService {
@@ -33,14 +40,14 @@ export class ApiTokensService {
         'This operation needs a token: send the header Authorization: Bearer <token>.',
       );
     }
-    const match = typeof authorization === 'string' && /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) {
+    const secret = bearerToken(authorization);
+    if (!secret) {
       throw new DomainError(
         ErrorCode.UNAUTHENTICATED,
         'The Authorization value must have the form "Bearer <token>".',
       );
     }
-    const hash = sha256(match[1]);
+    const hash = sha256(secret);
     // Both sides are SHA-256 digests of equal length: the comparison takes the same time
     // whatever the token, so it tells nothing about ADMIN_TOKEN.
     if (this.bootstrapHash && timingSafeEqual(hash, this.bootstrapHash)) {
@@ -60,15 +67,29 @@ export class ApiTokensService {
 
   /** Creates a token; the secret is in the result and nowhere else. */
   async create(name: string, role: Role): Promise<{ token: string; apiToken: ApiTokenEntity }> {
-    if (RESERVED_ACTOR_NAMES.includes(name)) {
-      throw DomainError.badInput({ name: `${name} is reserved; choose another name` });
+    const reserved = RESERVED_ACTOR_NAMES.find((actor) => imitates(name, actor));
+    if (reserved !== undefined) {
+      throw DomainError.badInput({
+        name:
+          name === reserved
+            ? `${name} is reserved; choose another name`
+            : `${name} imitates the reserved name ${reserved}; choose another name`,
+      });
     }
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const apiToken = await this.db.write(async (tx) => {
-      const [taken] = await tx.select('SELECT 1 FROM "api_token" WHERE "name" = ?', [name]);
-      if (taken) {
+      // Look-alikes have no index to find them by, so every name is read: revoked tokens' too,
+      // since their names stay in the log. There are few, written by hand.
+      const names = (await tx.select('SELECT "name" FROM "api_token"')).map((row) =>
+        String(row.name),
+      );
+      const taken = names.includes(name) ? name : names.find((other) => imitates(name, other));
+      if (taken !== undefined) {
         throw DomainError.badInput({
-          name: `a token named ${name} exists already; names identify actors in the log`,
+          name:
+            taken === name
+              ? `a token named ${name} exists already; names identify actors in the log`
+              : `${name} imitates the token named ${taken}; names identify actors in the log`,
         });
       }
       const entity = Object.assign(new ApiTokenEntity(), {
@@ -105,6 +126,20 @@ export class ApiTokensService {
   async list(): Promise<ApiTokenEntity[]> {
     const rows = await this.db.select('SELECT * FROM "api_token" ORDER BY "createdAt", "id"');
     return rows.map(apiTokenFrom);
+  }
+
+  /** Which of these token ids are revoked (or gone). */
+  async revokedAmong(ids: readonly string[]): Promise<Set<string>> {
+    const valid = new Set<string>();
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      const rows = await this.db.select<{ id: string }>(
+        `SELECT "id" FROM "api_token" WHERE "revokedAt" IS NULL AND "id" IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      rows.forEach((row) => valid.add(row.id));
+    }
+    return new Set(ids.filter((id) => !valid.has(id)));
   }
 
   private async touch(token: ApiTokenEntity): Promise<void> {

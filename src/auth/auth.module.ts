@@ -3,11 +3,19 @@ import { ApiTokensResolver } from './api-tokens.resolver.js';
 import { ApiTokensService } from './api-tokens.service.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RateLimiter } from './rate-limiter.js';
+import { RequestContexts } from './request-context.js';
 import { RolesGuard } from './roles.guard.js';
 
 @Global()
 @Module({
-  providers: [ApiTokensService, ApiTokensResolver, RolesGuard, RateLimiter, RateLimitGuard],
-  exports: [ApiTokensService, RolesGuard, RateLimitGuard, RateLimiter],
+  providers: [
+    ApiTokensService,
+    ApiTokensResolver,
+    RolesGuard,
+    RateLimiter,
+    RateLimitGuard,
+    RequestContexts,
+  ],
+  exports: [ApiTokensService, RolesGuard, RateLimitGuard, RateLimiter, RequestContexts],
 })
 export class AuthModule {}

@@ -6,10 +6,10 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import type { RequestContext } from '../common/graphql-context.js';
 import type { Principal } from './principal.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RolesGuard } from './roles.guard.js';
+import type { RequestContext } from './request-context.js';
 import { REQUIRED_ROLE, type Role } from './role.js';
 
 /** A write: rate-limited, and needs a valid token whose role is `role` or stronger. */

@@ -2,9 +2,11 @@ import { hash } from 'node:crypto';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-import type { RequestContext } from '../common/graphql-context.js';
+
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { RateLimiter } from './rate-limiter.js';
+import { bearerToken } from './api-tokens.service.js';
+import { addressKey, RateLimiter } from './rate-limiter.js';
+import type { RequestContext } from './request-context.js';
 
 /**
  * Limits writes per client address and per token (RATE_LIMIT_WRITES_PER_MINUTE), before the
@@ -22,9 +24,11 @@ export class RateLimitGuard implements CanActivate {
       return true;
     }
     const request = GqlExecutionContext.create(context).getContext<RequestContext>();
-    const keys = [`address:${request.clientAddress ?? 'unknown'}`];
-    if (typeof request.authorization === 'string' && request.authorization) {
-      keys.push(`token:${hash('sha256', request.authorization)}`);
+    const keys = [addressKey(request.clientAddress)];
+    // Keyed on the token itself, so that each spelling of "Bearer" does not get a bucket.
+    const token = bearerToken(request.authorization);
+    if (token) {
+      keys.push(`token:${hash('sha256', token)}`);
     }
     const retryAfter = this.limiter.take(keys);
     if (retryAfter === null) {

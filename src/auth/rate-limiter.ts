@@ -6,6 +6,9 @@ interface Bucket {
   updatedAt: number;
 }
 
+/** The bucket of a client address. */
+export const addressKey = (address: string | undefined) => `address:${address ?? 'unknown'}`;
+
 /** Above this many tracked keys, full (idle) buckets are dropped before a new one is made. */
 const SWEEP_ABOVE = 10_000;
 
@@ -34,21 +37,34 @@ export class RateLimiter {
    * the whole seconds until each of them holds one again.
    */
   take(keys: readonly string[], now = Date.now()): number | null {
+    const retryAfter = this.wait(keys, now);
+    if (retryAfter === null) {
+      this.spend(keys, now);
+    }
+    return retryAfter;
+  }
+
+  /** The whole seconds until every key's bucket holds one again, or null when they all do now. */
+  wait(keys: readonly string[], now = Date.now()): number | null {
     if (!this.enabled) {
       return null;
     }
     if (this.buckets.size > SWEEP_ABOVE) {
       this.sweep(now);
     }
-    const buckets = keys.map((key) => this.bucket(key, now));
-    const short = Math.min(...buckets.map((bucket) => bucket.tokens));
-    if (short < 1) {
-      return Math.max(1, Math.ceil((1 - short) / this.perMs / 1000));
+    const short = Math.min(...keys.map((key) => this.bucket(key, now).tokens));
+    return short < 1 ? Math.max(1, Math.ceil((1 - short) / this.perMs / 1000)) : null;
+  }
+
+  /** Takes one from every key's bucket, whatever they hold (a failed authentication). */
+  spend(keys: readonly string[], now = Date.now()): void {
+    if (!this.enabled) {
+      return;
     }
-    for (const bucket of buckets) {
-      bucket.tokens -= 1;
+    for (const key of keys) {
+      const bucket = this.bucket(key, now);
+      bucket.tokens = Math.max(bucket.tokens - 1, 0);
     }
-    return null;
   }
 
   private bucket(key: string, now: number): Bucket {

@@ -2,8 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-import type { RequestContext } from '../common/graphql-context.js';
-import { ApiTokensService } from './api-tokens.service.js';
+import { RequestContexts, type RequestContext } from './request-context.js';
 import { REQUIRED_ROLE, roleAllows, type Role } from './role.js';
 
 /** Verifies the token of an @Authorize operation and checks its role. */
@@ -11,14 +10,18 @@ import { REQUIRED_ROLE, roleAllows, type Role } from './role.js';
 export class RolesGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: ApiTokensService,
+    private readonly contexts: RequestContexts,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const required = this.reflector.get<Role>(REQUIRED_ROLE, context.getHandler());
     const graphql = GqlExecutionContext.create(context);
     const request = graphql.getContext<RequestContext>();
-    const principal = await this.tokens.authenticate(request.authorization);
+    const principal = await this.contexts.verify(
+      request.authorization,
+      request.clientAddress ?? 'unknown',
+      { write: true },
+    );
     if (!roleAllows(principal.role, required)) {
       const operation = graphql.getInfo<{ fieldName: string }>().fieldName;
       throw new DomainError(

@@ -3,9 +3,8 @@ import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/
 import type { ApolloDriver } from '@nestjs/apollo';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { ApiTokensService } from '../auth/api-tokens.service.js';
 import type { AppConfig } from '../config/config.js';
-import { requestContextFactory, type RequestContext } from './graphql-context.js';
+import { GRAPHQL_ACCESS, type GraphQLAccess } from './graphql-access.js';
 import { GRAPHQL_PATH } from './graphql-options.js';
 
 const logger = new Logger('GraphQLHttp');
@@ -21,8 +20,23 @@ class BodyRefusal extends Error {
   }
 }
 
-/** The client closed the connection before its request was read. */
+/** The client closed the connection (or reset it) before its request was read. */
 class ClientGone extends Error {}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * On every answer, GraphQL's and Express's: no content sniffing, no referrer, and for what is not
+ * a page, no loading of anything and no framing.
+ */
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+const NOT_A_PAGE_HEADERS: Record<string, string> = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+};
 
 /**
  * Serves HTTP requests to /graphql from node:http straight into Apollo, the way
@@ -34,14 +48,15 @@ class ClientGone extends Error {}
  * (`proxy-addr`, as for WebSockets). What Apollo enforces (methods, CSRF prevention, batching
  * off, the landing page) is unchanged, and so is every GraphQL answer. A body refused here
  * (too large, not JSON, not UTF-8, compressed) is answered in GraphQL's error shape, with a code.
+ * Only the exact path /graphql is GraphQL: Apollo is not mounted on Express (graphql-options.ts).
  *
  * Call once the application is initialised (Apollo started), before it listens.
  */
 export function serveGraphQLOverHttp(app: INestApplication, config: AppConfig): void {
   const server = app.getHttpServer() as Server;
   const driver = app.get<GraphQLModule<ApolloDriver>>(GraphQLModule).graphQlAdapter;
-  const apollo = driver.instance as ApolloServer<RequestContext>;
-  const context = requestContextFactory(config, app.get(ApiTokensService));
+  const apollo = driver.instance as ApolloServer<object>;
+  const access = app.get<GraphQLAccess>(GRAPHQL_ACCESS);
   // Express is the listener Nest created the server with; others (Apollo's drain on shutdown,
   // which counts requests in flight) stay as they are.
   const express = app.getHttpAdapter().getInstance() as (...args: unknown[]) => void;
@@ -50,34 +65,41 @@ export function serveGraphQLOverHttp(app: INestApplication, config: AppConfig): 
   }
   server.removeListener('request', express);
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      res.setHeader(name, value);
+    }
+    for (const [name, value] of Object.entries(NOT_A_PAGE_HEADERS)) {
+      res.setHeader(name, value);
+    }
     const [path, search] = splitUrl(req.url);
     if (path !== GRAPHQL_PATH) {
       express(req, res);
       return;
     }
-    handle(apollo, req, res, search, config.limits.maxBodyBytes, () => context({ req, res })).catch(
-      (error: unknown) => {
-        if (error instanceof ClientGone) {
-          return;
-        }
-        logger.error('Internal error answering /graphql', (error as Error)?.stack ?? error);
-        if (!res.headersSent) {
-          answer(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error. It has been logged.');
-        } else {
-          res.destroy();
-        }
-      },
-    );
+    handle(apollo, req, res, search, config.limits.maxBodyBytes, () =>
+      access.forHttp(req, res),
+    ).catch((error: unknown) => {
+      if (error instanceof ClientGone) {
+        logger.debug(`A client left before its request was read: ${error.message}`);
+        return;
+      }
+      logger.error('Internal error answering /graphql', (error as Error)?.stack ?? error);
+      if (!res.headersSent) {
+        answer(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error. It has been logged.');
+      } else {
+        res.destroy();
+      }
+    });
   });
 }
 
 async function handle(
-  apollo: ApolloServer<RequestContext>,
+  apollo: ApolloServer<object>,
   req: IncomingMessage,
   res: ServerResponse,
   search: string,
   maxBodyBytes: number,
-  context: () => Promise<RequestContext>,
+  context: () => Promise<object>,
 ): Promise<void> {
   let body: unknown;
   try {
@@ -112,6 +134,12 @@ async function handle(
 async function send(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
   for (const [name, value] of response.headers) {
     res.setHeader(name, value);
+  }
+  // A page (the landing page outside production) loads what it needs.
+  if (/^text\/html\b/i.test(response.headers.get('content-type') ?? '')) {
+    for (const name of Object.keys(NOT_A_PAGE_HEADERS)) {
+      res.removeHeader(name);
+    }
   }
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
@@ -184,13 +212,16 @@ async function readJsonBody(req: IncomingMessage, maxBodyBytes: number): Promise
       }
     });
     req.on('end', () => settle());
-    req.on('error', settle);
-    // The client went away before the whole body came: no one to answer.
-    req.on('close', () => {
-      if (!settled) settle(new ClientGone());
-    });
+    // The client went away (or reset the connection) before the whole body came: no one to answer.
+    req.on('error', (error) => settle(new ClientGone(error.message)));
+    req.on('close', () => settle(new ClientGone('closed')));
   });
-  const text = Buffer.concat(chunks).toString('utf8');
+  let text: string;
+  try {
+    text = strictUtf8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new BodyRefusal(400, 'BAD_REQUEST', 'The request body is not valid UTF-8.');
+  }
   if (text.trim() === '') {
     return undefined;
   }

@@ -17,14 +17,19 @@ import {
 } from 'graphql';
 import type { RequestLimits } from '../config/config.js';
 import { DomainError, ErrorCode } from './domain-error.js';
+import { MAX_PAGE_SIZE } from './pagination.js';
 
-/** How many items a list outside a connection (a party list) is assumed to hold, for the cost. */
-export const ASSUMED_LIST_SIZE = 10;
+/**
+ * The field extension by which a list outside a connection declares the most items it can hold
+ * (`@Extensions({ [MAX_ITEMS]: 250 })` on an agreement's parties): the cost counts its selection
+ * that many times. A list of objects that does not declare it is counted as a full page.
+ */
+export const MAX_ITEMS = 'maxItems';
 
 export interface OperationSize {
   /** The deepest chain of nested fields. */
   depth: number;
-  /** Every field counts 1, times the `first` (or assumed size) of each list above it. */
+  /** Every field counts 1, times the page size (or most items) of each list above it. */
   cost: number;
   /** Fields selected under another name. */
   aliases: number;
@@ -61,7 +66,7 @@ export function measureOperation(
   );
   let aliases = 0;
 
-  /** `pageSize`: the `first` of the connection field whose selection this is, if any. */
+  /** `pageSize`: the page size of the connection field whose selection this is, if any. */
   const measure = (
     selectionSet: SelectionSetNode,
     parent: GraphQLNamedType | undefined,
@@ -82,12 +87,14 @@ export function measureOperation(
               selection.selectionSet,
               field && getNamedType(field.type),
               seen,
-              firstOf(field, selection, variables),
+              pageSizeOf(field, selection, variables),
             )
           : { cost: 0, depth: 0 };
-        // A list repeats its selection: a connection's `edges` as often as its `first`.
+        // A list repeats its selection: a connection's `edges` as often as its page size.
         const repeat =
-          field && isListType(getNullableType(field.type)) ? (pageSize ?? ASSUMED_LIST_SIZE) : 1;
+          field && isListType(getNullableType(field.type))
+            ? (pageSize ?? maxItemsOf(field) ?? MAX_PAGE_SIZE)
+            : 1;
         inner = { cost: 1 + repeat * children.cost, depth: 1 + children.depth };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition
@@ -125,19 +132,36 @@ function fieldOf(
     : undefined;
 }
 
-/** The `first` a field is asked for (its argument, a variable, or the schema default). */
-function firstOf(
+/**
+ * How many items a connection field returns: its `last` when given (which takes precedence, see
+ * pagination.ts), else its `first` (an argument, a variable, or the schema default).
+ */
+function pageSizeOf(
   field: GraphQLField<unknown, unknown> | undefined,
   node: FieldNode,
   variables: Record<string, unknown>,
 ): number | undefined {
-  const first = field?.args.find((arg) => arg.name === 'first');
-  if (!first) {
+  return argumentOf(field, node, 'last', variables) ?? argumentOf(field, node, 'first', variables);
+}
+
+function argumentOf(
+  field: GraphQLField<unknown, unknown> | undefined,
+  node: FieldNode,
+  name: string,
+  variables: Record<string, unknown>,
+): number | undefined {
+  const arg = field?.args.find((candidate) => candidate.name === name);
+  if (!arg) {
     return undefined;
   }
-  const given = node.arguments?.find((arg) => arg.name.value === 'first');
-  const value = (given && valueFromAST(given.value, first.type, variables)) ?? first.defaultValue;
+  const given = node.arguments?.find((candidate) => candidate.name.value === name);
+  const value = (given && valueFromAST(given.value, arg.type, variables)) ?? arg.defaultValue;
   return typeof value === 'number' && Number.isFinite(value) ? Math.max(value, 0) : undefined;
+}
+
+function maxItemsOf(field: GraphQLField<unknown, unknown>): number | undefined {
+  const declared = field.extensions?.[MAX_ITEMS];
+  return typeof declared === 'number' ? declared : undefined;
 }
 
 /** The refusal of an operation beyond the limits, or null when it is within them. */

@@ -15,7 +15,12 @@ describe('loadConfig', () => {
       introspection: true,
       trustProxy: false,
       rateLimitWritesPerMinute: 300,
-      limits: { maxDepth: 12, maxCost: 25000, maxAliases: 30, maxBodyBytes: 100000 },
+      limits: { maxDepth: 12, maxCost: 100000, maxAliases: 30, maxBodyBytes: 100000 },
+      webSocket: {
+        maxSubscriptionsPerConnection: 100,
+        maxConnectionsPerAddress: 500,
+        pingIntervalMs: 12000,
+      },
       countSqlQueries: false,
       readCacheEntries: 1000,
     });
@@ -54,6 +59,9 @@ describe('loadConfig', () => {
         MAX_BODY_BYTES: '20000',
         COUNT_SQL_QUERIES: 'true',
         READ_CACHE_ENTRIES: '0',
+        MAX_SUBSCRIPTIONS_PER_CONNECTION: '7',
+        MAX_CONNECTIONS_PER_ADDRESS: '0',
+        WS_PING_INTERVAL_MS: '500',
       }),
     ).toEqual({
       port: 0,
@@ -68,6 +76,11 @@ describe('loadConfig', () => {
       trustProxy: false,
       rateLimitWritesPerMinute: 0,
       limits: { maxDepth: 8, maxCost: 1000, maxAliases: 5, maxBodyBytes: 20000 },
+      webSocket: {
+        maxSubscriptionsPerConnection: 7,
+        maxConnectionsPerAddress: 0,
+        pingIntervalMs: 500,
+      },
       countSqlQueries: true,
       readCacheEntries: 0,
     });
@@ -85,6 +98,8 @@ describe('loadConfig', () => {
       TRUST_PROXY: 'everyone',
       RATE_LIMIT_WRITES_PER_MINUTE: '-1',
       GRAPHQL_MAX_DEPTH: '1',
+      MAX_SUBSCRIPTIONS_PER_CONNECTION: '0',
+      WS_PING_INTERVAL_MS: '10',
     };
     expect(() => loadConfig(env)).toThrow(
       expect.objectContaining({
@@ -98,6 +113,8 @@ describe('loadConfig', () => {
           expect.stringMatching(/^TRUST_PROXY=/),
           expect.stringMatching(/^RATE_LIMIT_WRITES_PER_MINUTE=/),
           expect.stringMatching(/^GRAPHQL_MAX_DEPTH=/),
+          expect.stringMatching(/^MAX_SUBSCRIPTIONS_PER_CONNECTION=/),
+          expect.stringMatching(/^WS_PING_INTERVAL_MS=/),
           expect.stringMatching(/^REDIS_URL=/),
         ],
       }),

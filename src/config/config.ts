@@ -20,6 +20,7 @@ export interface AppConfig {
   /** Mutations per minute per token and per IP; 0 turns the limit off. */
   readonly rateLimitWritesPerMinute: number;
   readonly limits: RequestLimits;
+  readonly webSocket: WebSocketLimits;
   /** Count SQL statements and show the count on /health (for the benchmarks). */
   readonly countSqlQueries: boolean;
   /** How many read answers to keep while the log has not moved; 0 turns the cache off. */
@@ -33,6 +34,16 @@ export interface RequestLimits {
   readonly maxCost: number;
   readonly maxAliases: number;
   readonly maxBodyBytes: number;
+}
+
+/** Bounds on WebSocket connections (their messages are bounded by `maxBodyBytes`). */
+export interface WebSocketLimits {
+  /** Operations open at once on one connection. */
+  readonly maxSubscriptionsPerConnection: number;
+  /** Open connections per client address; 0: no limit. */
+  readonly maxConnectionsPerAddress: number;
+  /** How often each connection is pinged; one that missed the last ping is dropped. */
+  readonly pingIntervalMs: number;
 }
 
 export type DatabaseConfig =
@@ -142,9 +153,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const rateLimitWritesPerMinute = read('RATE_LIMIT_WRITES_PER_MINUTE', 300, integer(0, 1_000_000));
   const limits: RequestLimits = {
     maxDepth: read('GRAPHQL_MAX_DEPTH', 12, integer(2, 100)),
-    maxCost: read('GRAPHQL_MAX_COST', 25_000, integer(10, 10_000_000)),
+    maxCost: read('GRAPHQL_MAX_COST', 100_000, integer(10, 10_000_000)),
     maxAliases: read('GRAPHQL_MAX_ALIASES', 30, integer(0, 1000)),
     maxBodyBytes: read('MAX_BODY_BYTES', 100_000, integer(1000, 100_000_000)),
+  };
+  const webSocket: WebSocketLimits = {
+    maxSubscriptionsPerConnection: read(
+      'MAX_SUBSCRIPTIONS_PER_CONNECTION',
+      100,
+      integer(1, 100_000),
+    ),
+    maxConnectionsPerAddress: read('MAX_CONNECTIONS_PER_ADDRESS', 500, integer(0, 10_000_000)),
+    pingIntervalMs: read('WS_PING_INTERVAL_MS', 12_000, integer(100, 3_600_000)),
   };
   const countSqlQueries = read('COUNT_SQL_QUERIES', false, boolean);
   const readCacheEntries = read('READ_CACHE_ENTRIES', 1000, integer(0, 1_000_000));
@@ -170,6 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy,
     rateLimitWritesPerMinute,
     limits,
+    webSocket,
     countSqlQueries,
     readCacheEntries,
   };

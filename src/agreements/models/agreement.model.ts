@@ -1,6 +1,9 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Extensions, Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../../common/date-time.scalar.js';
 import { ConnectionType } from '../../common/pagination.js';
+import { MAX_ITEMS } from '../../common/query-limits.js';
 import { AgreementKind, AgreementStage, WorkflowAction } from '../../workflow/index.js';
+import { MAX_PARTIES } from '../dto/create-agreement.input.js';
 import { PartyModel } from './party.model.js';
 
 @ObjectType('Agreement', { description: 'An agreement between two or more parties.' })
@@ -29,7 +32,7 @@ export class AgreementModel {
   @Field(() => AgreementStage)
   stage: AgreementStage;
 
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     description: 'Real-world date of the last stage change.',
   })
   stageEnteredAt: Date;
@@ -39,13 +42,14 @@ export class AgreementModel {
   })
   version: number;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTime)
   createdAt: Date;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTime)
   updatedAt: Date;
 
   @Field(() => [PartyModel])
+  @Extensions({ [MAX_ITEMS]: MAX_PARTIES })
   parties: PartyModel[];
 
   @Field(() => [WorkflowAction], { description: 'The actions whose guard passes now.' })

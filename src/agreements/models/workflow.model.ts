@@ -1,8 +1,10 @@
-import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Extensions, Field, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { MAX_ITEMS } from '../../common/query-limits.js';
 import {
   AgreementKind,
   AgreementStage,
   ApprovalStatus,
+  TRANSITIONS,
   WorkflowAction,
 } from '../../workflow/index.js';
 
@@ -56,6 +58,7 @@ export class Workflow {
   stages: AgreementStage[];
 
   @Field(() => [WorkflowTransition])
+  @Extensions({ [MAX_ITEMS]: TRANSITIONS.length })
   transitions: WorkflowTransition[];
 
   @Field(() => ApprovalTrack)
