@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import WebSocket from 'ws';
 import { AgreementFactory } from './factories/agreement.factory.js';
 import { ADMIN_TOKEN, TestServer } from './support/server.js';
 
@@ -40,6 +41,9 @@ const text = fc.oneof(
     '',
     '   ',
     '\uD800',
+    'a\uDC00b',
+    '\uD83D',
+    '𝄞 accord',
     '%',
     "'; DROP TABLE agreement; --",
     'x'.repeat(5_000),
@@ -55,6 +59,12 @@ const date = fc.oneof(
     '1799-12-31T23:59:59Z',
     '9999-12-31T23:59:59Z',
     '2021-02-30T00:00:00Z',
+    '2023-02-29',
+    '2024-04-31T10:00:00+09:00',
+    '2024-01-01T24:00:00Z',
+    '2024-01-01T10:00:00+24:00',
+    '2021-03-07',
+    '2021-03-07T10:00',
     'yesterday',
     '',
   ),
@@ -144,7 +154,7 @@ describe('fuzzing every mutation', () => {
     server.ok(`{ agreements(first: 100) { totalCount edges { node { version stage title parties { approvalStatus } } } }
                 events(first: 1) { totalCount } apiTokens { id name revokedAt } }`);
 
-  async function send(body: string) {
+  async function send(body: string | Uint8Array) {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
@@ -274,6 +284,61 @@ describe('fuzzing every mutation', () => {
     },
   );
 
+  it('answers every page argument and cursor of the reads with data or a client error', async () => {
+    const cursor = fc.oneof(
+      fc.string(),
+      fc
+        .constantFrom('event', 'agreement')
+        .chain((kind) =>
+          fc
+            .oneof(
+              fc.nat(),
+              fc.constantFrom(2 ** 31 - 1, 2 ** 31, 2 ** 53, 1e21, -1),
+              fc.string({ maxLength: 20 }),
+            )
+            .map((position) => Buffer.from(`${kind}:${position}`).toString('base64url')),
+        ),
+    );
+    const page = record({ first: int, last: int, after: cursor, search: text });
+    const reads = [
+      `query ($first: Int, $last: Int, $after: String) { events(first: $first, last: $last, after: $after) { edges { cursor } } }`,
+      `query ($first: Int, $last: Int, $after: String, $search: String) { agreements(first: $first, last: $last, after: $after, search: $search) { edges { cursor } } }`,
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...reads), page, (query, variables) =>
+        property(query, variables),
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('answers bodies that are not UTF-8 with BAD_REQUEST, and changes nothing', async () => {
+    const mutation = (title: string) =>
+      JSON.stringify({
+        query: `mutation ($id: ID!) { updateAgreement(input: { agreementId: $id, title: "${title}" }) { id } }`,
+        variables: { id: agreementId },
+      });
+    const body = fc.oneof(
+      fc
+        .uint8Array({ minLength: 1, maxLength: 200 })
+        .map((bytes) => Uint8Array.from([0xff, ...bytes])),
+      fc.constantFrom(0xc3, 0xed, 0xf0, 0x80).map((lead) => {
+        const [head, tail] = mutation('XY').split('XY');
+        return Buffer.concat([Buffer.from(head), Buffer.from([lead, 0x28]), Buffer.from(tail)]);
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (raw) => {
+        const before = await snapshot();
+        const { status, errors } = await send(raw);
+        expect(status).toBe(400);
+        expect(errors.map((error) => error.extensions?.code)).toEqual(['BAD_REQUEST']);
+        expect(await snapshot()).toEqual(before);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('answers malformed bodies with a client error in GraphQL’s shape', async () => {
     const body = fc.oneof(
       fc.string(),
@@ -299,6 +364,70 @@ describe('fuzzing every mutation', () => {
           expect(CLIENT_CODES).toContain(error.extensions?.code);
         }
         expect(await snapshot()).toEqual(before);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('fuzzing WebSocket messages', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await TestServer.start({ seedDemo: true, env: { MAX_BODY_BYTES: '20000' } });
+  });
+  afterAll(() => server.dispose());
+
+  const operation = fc.record(
+    {
+      query: fc.oneof(
+        fc.string(),
+        fc.constantFrom(
+          'subscription { agreementEvents { sequence } }',
+          'subscription ($after: String) { agreementEvents(after: $after) { sequence } }',
+          '{ workflow { stages } }',
+          'mutation { createApiToken(name: "x", role: ADMIN) { token } }',
+        ),
+      ),
+      variables: fc.oneof(fc.jsonValue(), fc.record({ after: fc.oneof(fc.string(), fc.nat()) })),
+      operationName: fc.option(fc.string()),
+    },
+    { requiredKeys: [] },
+  );
+  const message = fc.oneof(
+    fc.string(),
+    fc.json(),
+    fc
+      .record(
+        {
+          type: fc.constantFrom('connection_init', 'subscribe', 'complete', 'ping', 'pong', 'next'),
+          id: fc.oneof(fc.string({ maxLength: 5 }), fc.integer()),
+          payload: fc.oneof(fc.jsonValue(), operation),
+        },
+        { requiredKeys: [] },
+      )
+      .map((value) => JSON.stringify(value)),
+    fc.uint8Array({ maxLength: 64 }),
+    fc.constant('x'.repeat(30_000)),
+  );
+
+  it('answers or closes with a client code, never an internal error, and stays up', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 4 }), async (messages) => {
+        const socket = new WebSocket(`${server.url.replace('http', 'ws')}/graphql`, [
+          'graphql-transport-ws',
+        ]);
+        let closedWith: number | null = null;
+        socket.on('close', (code) => (closedWith = code));
+        socket.on('error', () => undefined);
+        await new Promise((resolve) => socket.once('open', resolve));
+        socket.send(JSON.stringify({ type: 'connection_init' }));
+        for (const data of messages) {
+          if (closedWith === null) socket.send(data, { binary: typeof data !== 'string' });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        socket.terminate();
+        expect([1006, 1011]).not.toContain(closedWith);
+        expect((await server.health()).status).toBe('ok');
       }),
       { numRuns: RUNS },
     );

@@ -363,6 +363,50 @@ describe('a long replay', () => {
   });
 });
 
+describe('a subscriber that stops reading', () => {
+  it('misses nothing when it reads again: what it fell behind on comes from the log', async () => {
+    const server = await TestServer.start({ seedDemo: false });
+    try {
+      const { id } = await AgreementFactory.create(server);
+      const connection = new RawConnection(server);
+      await connection.init();
+      connection.send({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: 'subscription { agreementEvents { sequence note } }' },
+      });
+      await waitUntil(async () => (await server.health()).subscriptions === 1);
+      const tcp = (connection.socket as unknown as { _socket: { pause(): void; resume(): void } })
+        ._socket;
+      tcp.pause();
+      // Far more than the system's socket buffers hold: the server must stop sending.
+      const total = 3000;
+      for (let written = 0; written < total; written += 500) {
+        await server.app.get(EventLog).write((writer) =>
+          writer.append(
+            Array.from({ length: 500 }, () => ({
+              agreementId: id,
+              type: AgreementEventType.DETAILS_UPDATED,
+              occurredAt: new Date(),
+              actor: 'test',
+              note: 'n'.repeat(2000),
+            })),
+          ),
+        );
+      }
+      tcp.resume();
+      await waitUntil(() => connection.messages.length >= total + 1, 20000);
+      const sequences = connection.messages
+        .filter((message) => message.type === 'next')
+        .map((message) => message.payload.data.agreementEvents.sequence as number);
+      expect(sequences).toEqual(Array.from({ length: total }, (_, i) => i + 2));
+      connection.close();
+    } finally {
+      await server.dispose();
+    }
+  });
+});
+
 describe('a revoked token', () => {
   it('loses its open WebSockets: their subscriptions end with 4403', async () => {
     const server = await TestServer.start({ seedDemo: false });

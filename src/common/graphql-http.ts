@@ -26,17 +26,16 @@ class ClientGone extends Error {}
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * On every answer, GraphQL's and Express's: no content sniffing, no referrer, and for what is not
- * a page, no loading of anything and no framing.
+ * On every answer, GraphQL's and Express's: no content sniffing, no referrer; and, but on a page
+ * (NOT_FOR_PAGES), nothing to load and no framing.
  */
-const SECURITY_HEADERS: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
-const NOT_A_PAGE_HEADERS: Record<string, string> = {
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-};
+const SECURITY_HEADERS: [string, string][] = [
+  ['x-content-type-options', 'nosniff'],
+  ['referrer-policy', 'no-referrer'],
+  ['content-security-policy', "default-src 'none'; frame-ancestors 'none'"],
+  ['x-frame-options', 'DENY'],
+];
+const NOT_FOR_PAGES = ['content-security-policy', 'x-frame-options'];
 
 /**
  * Serves HTTP requests to /graphql from node:http straight into Apollo, the way
@@ -65,10 +64,7 @@ export function serveGraphQLOverHttp(app: INestApplication, config: AppConfig): 
   }
   server.removeListener('request', express);
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
-      res.setHeader(name, value);
-    }
-    for (const [name, value] of Object.entries(NOT_A_PAGE_HEADERS)) {
+    for (const [name, value] of SECURITY_HEADERS) {
       res.setHeader(name, value);
     }
     const [path, search] = splitUrl(req.url);
@@ -137,9 +133,7 @@ async function send(res: ServerResponse, response: HTTPGraphQLResponse): Promise
   }
   // A page (the landing page outside production) loads what it needs.
   if (/^text\/html\b/i.test(response.headers.get('content-type') ?? '')) {
-    for (const name of Object.keys(NOT_A_PAGE_HEADERS)) {
-      res.removeHeader(name);
-    }
+    NOT_FOR_PAGES.forEach((name) => res.removeHeader(name));
   }
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {

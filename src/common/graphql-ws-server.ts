@@ -169,6 +169,14 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
               return;
             }
             receive(text).catch((error: unknown) => {
+              // graphql-ws throws this for a message of the protocol a client may not send.
+              if (
+                error instanceof Error &&
+                error.message.startsWith('Unexpected message of type')
+              ) {
+                socket.close(CloseCode.BadRequest, 'Unexpected message');
+                return;
+              }
               this.logger.error(
                 'Internal error handling a WebSocket message',
                 error instanceof Error ? error.stack : error,
@@ -187,7 +195,12 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
       } else {
         this.perAddress.delete(clientAddress);
       }
-      void closed(code, reason.toString());
+      closed(code, reason.toString()).catch((error: unknown) =>
+        this.logger.error(
+          'Internal error ending the operations of a WebSocket',
+          error instanceof Error ? error.stack : error,
+        ),
+      );
     });
   }
 
