@@ -2,7 +2,6 @@ import { hash } from 'node:crypto';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
-
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { bearerToken } from './api-tokens.service.js';
 import { addressKey, RateLimiter } from './rate-limiter.js';

@@ -124,7 +124,7 @@ export class RequestContexts implements GraphQLAccess<Principal> {
 
   /**
    * The principal behind `authorization`: UNAUTHENTICATED, or RATE_LIMITED when this address has
-   * failed too often (RequestContexts' doc). Every authentication goes through here.
+   * failed too often with a token (RequestContexts' doc). Every authentication goes through here.
    */
   async verify(
     authorization: unknown,
@@ -132,6 +132,10 @@ export class RequestContexts implements GraphQLAccess<Principal> {
     /** A write, which the RateLimitGuard counted against the address already. */
     { write = false } = {},
   ): Promise<Principal> {
+    // No token is no guess: it is answered UNAUTHENTICATED, and counts for nothing.
+    if (authorization === undefined || authorization === null || authorization === '') {
+      return this.tokens.authenticate(authorization);
+    }
     const failures = `failed-authentications:${addressKey(clientAddress)}`;
     const retryAfter = this.limiter.wait([failures]);
     if (retryAfter !== null) {

@@ -92,11 +92,6 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
     );
   }
 
-  /** How many sockets are open. */
-  get size(): number {
-    return this.connections.size;
-  }
-
   serverWillStart(): Promise<GraphQLServerListener> {
     return Promise.resolve({ drainServer: () => this.close() });
   }
