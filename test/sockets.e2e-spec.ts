@@ -370,8 +370,9 @@ describe('a long replay', () => {
 });
 
 describe('a subscriber that stops reading', () => {
-  it('misses nothing when it reads again: what it fell behind on comes from the log', async () => {
-    const server = await TestServer.start({ seedDemo: false });
+  it('is not buffered in memory: what it fell behind on is read from the log, and it misses nothing', async () => {
+    const server = await TestServer.start({ seedDemo: false, env: { COUNT_SQL_QUERIES: 'true' } });
+    const sqlQueries = async () => ((await server.health()) as { sqlQueries?: number }).sqlQueries!;
     try {
       const { id } = await AgreementFactory.create(server);
       const connection = new RawConnection(server);
@@ -385,15 +386,19 @@ describe('a subscriber that stops reading', () => {
       const tcp = (connection.socket as unknown as { _socket: { pause(): void; resume(): void } })
         ._socket;
       tcp.pause();
-      // Far more than the system's socket buffers hold: the server must stop sending.
+      // 30 MB of events, far more than the system's socket buffers hold: the server must stop
+      // sending, and keep no more than a few of them for this subscriber.
       const total = 3000;
-      await appendEvents(server, id, total, 'n'.repeat(2000));
+      await appendEvents(server, id, total, 'n'.repeat(10_000));
+      const before = await sqlQueries();
       tcp.resume();
-      await waitUntil(() => connection.messages.length >= total + 1, 20000);
+      await waitUntil(() => connection.messages.length >= total + 1, 30000);
       const sequences = connection.messages
         .filter((message) => message.type === 'next')
         .map((message) => message.payload.data.agreementEvents.sequence as number);
       expect(sequences).toEqual(Array.from({ length: total }, (_, i) => i + 2));
+      // Read from the log in pages of 100 (two statements each), beyond the health checks'.
+      expect((await sqlQueries()) - before).toBeGreaterThan(10);
       connection.close();
     } finally {
       await server.dispose();
