@@ -139,18 +139,22 @@ describe('the event log and its feeds', () => {
     await feed.return();
   });
 
-  /** Appends `count` events to the log in one write; returns their sequences. */
+  /** Appends `count` events to the log, 1000 to a statement; returns their sequences. */
   const appendMany = (count: number) =>
     log.write(async (writer) => {
-      const appended = await writer.append(
-        Array.from({ length: count }, () => ({
-          agreementId,
-          type: AgreementEventType.DETAILS_UPDATED,
-          occurredAt: new Date(),
-          actor: 'test',
-        })),
-      );
-      return appended.map((event) => event.sequence);
+      const sequences: number[] = [];
+      for (let written = 0; written < count; written += 1000) {
+        const appended = await writer.append(
+          Array.from({ length: Math.min(1000, count - written) }, () => ({
+            agreementId,
+            type: AgreementEventType.DETAILS_UPDATED,
+            occurredAt: new Date(),
+            actor: 'test',
+          })),
+        );
+        sequences.push(...appended.map((event) => event.sequence));
+      }
+      return sequences;
     });
 
   it('lets the event loop serve others between two pages of a replay', async () => {
@@ -173,7 +177,7 @@ describe('the event log and its feeds', () => {
     const feed = new EventFeed(bus, log, {}, null);
     const first = next(feed); // listening, at the head (1)
     await new Promise((resolve) => setImmediate(resolve));
-    const sequences = await appendMany(MAX_WAITING * 5);
+    const sequences = await appendMany(MAX_WAITING * 3);
     bus.deliver(...sequences);
     const waiting = (feed as unknown as { inbox: unknown[] }).inbox.length;
     expect(waiting).toBeLessThanOrEqual(MAX_WAITING);

@@ -12,9 +12,11 @@ export const PAGE = 100;
 /**
  * How many live events wait for a subscriber that is not reading. Past that the waiting events
  * are dropped and the subscriber reads them from the log when it reads again: its memory is
- * bounded whatever it does, and it still misses nothing.
+ * bounded whatever it does, and it still misses nothing. Waiting events are shared with every
+ * other subscriber, so each costs a reference; the bound is well above what one group commit
+ * delivers at once, so that a burst of writes does not send every subscriber to the log together.
  */
-export const MAX_WAITING = 100;
+export const MAX_WAITING = 1000;
 
 /**
  * One subscriber's stream of events: the log after a position, then live events, in sequence
