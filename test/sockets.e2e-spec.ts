@@ -181,7 +181,7 @@ describe('WebSocket bounds', () => {
         MAX_BODY_BYTES: '5000',
         MAX_SUBSCRIPTIONS_PER_CONNECTION: '3',
         MAX_CONNECTIONS_PER_ADDRESS: '4',
-        WS_PING_INTERVAL_MS: '200',
+        WS_PING_INTERVAL_MS: '1000',
         TRUST_PROXY: 'true',
       },
     });
@@ -264,7 +264,7 @@ describe('WebSocket bounds', () => {
     const silent = new RawConnection(server, { autoPong: false });
     const answering = new RawConnection(server);
     await Promise.all([silent.init(), answering.init()]);
-    expect((await silent.closedWith(3000)).code).toBe(1006);
+    expect((await silent.closedWith(6000)).code).toBe(1006);
     expect(answering.closed).toBeNull();
     answering.close();
   });
