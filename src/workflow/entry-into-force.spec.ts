@@ -1,18 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { addDays, addMonths, firstDayOfNextMonth, startOfUtcDay } from './calendar.js';
 import {
-  addDays,
-  addMonths,
   DEFAULT_ENTRY_INTO_FORCE_RULE,
   ENTRY_INTO_FORCE_FIELDS,
   EntryIntoForceKind as K,
   evaluateEntryIntoForce,
-  firstDayOfNextMonth,
   MAX_DAYS_AFTER,
   MAX_INSTRUMENTS,
   partyInForceFrom,
-  startOfUtcDay,
   validateEntryIntoForceRule,
   withdrawalEffectiveAt,
   type ConsentRecord,

@@ -3,4 +3,5 @@ export * from './transitions.js';
 export * from './workflow.js';
 export * from './diagram.js';
 export * from './parties.js';
+export * from './calendar.js';
 export * from './entry-into-force.js';
