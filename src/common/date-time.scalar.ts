@@ -1,4 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, print } from 'graphql';
+import { daysInMonth, MONTH_NAMES } from './calendar.js';
 
 /**
  * The API's `DateTime`, in place of Nest's GraphQLISODateTime, which hands any string to
@@ -14,32 +15,6 @@ const SHAPE =
   /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})(?:[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:\d{2})?)?$/;
 
 const EXAMPLE = '2019-12-03T09:54:33Z';
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-function isLeapYear(year: number): boolean {
-  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) {
-    return isLeapYear(year) ? 29 : 28;
-  }
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
 
 /** A value as a message shows it: strings quoted, so that "" and " " can be told apart. */
 function shown(value: unknown): string {
@@ -90,7 +65,10 @@ export function parseDateTime(text: string): Date {
     throw refusal(text, `there is no day ${dayText}`);
   }
   if (day > daysInMonth(year, month)) {
-    throw refusal(text, `${MONTHS[month - 1]} ${yearText} has ${daysInMonth(year, month)} days`);
+    throw refusal(
+      text,
+      `${MONTH_NAMES[month - 1]} ${yearText} has ${daysInMonth(year, month)} days`,
+    );
   }
 
   const date = new Date(0);
