@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind, print } from 'graphql';
-import { daysInMonth, MONTH_NAMES } from './calendar.js';
+import { daysInMonth, MONTH_NAMES } from './gregorian.js';
 
 /**
  * The API's `DateTime`, in place of Nest's GraphQLISODateTime, which hands any string to

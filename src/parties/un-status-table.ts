@@ -1,5 +1,5 @@
 import { IsNotEmpty, Matches, MaxLength, validateSync } from 'class-validator';
-import { daysInMonth, MONTH_NAMES } from '../common/calendar.js';
+import { daysInMonth, MONTH_NAMES } from '../common/gregorian.js';
 import { DomainError } from '../common/domain-error.js';
 import { EARLIEST_DATE, fieldErrors, IsPartyCode, IsPlainText } from '../common/validation.js';
 import { ConsentMeans, PartyAction } from '../workflow/index.js';

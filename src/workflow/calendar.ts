@@ -1,3 +1,5 @@
+import { daysInMonth } from '../common/gregorian.js';
+
 /**
  * Calendar arithmetic on whole UTC days, for the dates the treaties' clauses compute (DESIGN.md
  * §6: "computed dates are whole UTC days"). A UTC day is always 86 400 000 ms in JavaScript's
@@ -36,7 +38,7 @@ export function addMonths(day: Date, n: number): Date {
   const months = day.getUTCFullYear() * 12 + day.getUTCMonth() + n;
   const year = Math.floor(months / 12);
   const month = months - year * 12;
-  const lastDay = utcDay(year, month + 1, 0).getUTCDate();
+  const lastDay = daysInMonth(year, month + 1);
   return utcDay(year, month, Math.min(day.getUTCDate(), lastDay));
 }
 
