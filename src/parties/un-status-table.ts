@@ -2,7 +2,7 @@ import { IsNotEmpty, Matches, MaxLength, validateSync } from 'class-validator';
 import { daysInMonth, MONTH_NAMES } from '../common/gregorian.js';
 import { DomainError } from '../common/domain-error.js';
 import { EARLIEST_DATE, fieldErrors, IsPartyCode, IsPlainText } from '../common/validation.js';
-import { ConsentMeans, PartyAction } from '../workflow/index.js';
+import { ConsentMeans, DAY_MS, PartyAction } from '../workflow/index.js';
 
 /**
  * One treaty's status table, in the shape of the participant tables of the UN Treaty Collection
@@ -449,32 +449,19 @@ function readRow(
   problems.addAll(textProblems);
 
   const latest = new Date(now.getTime() + DAY_MS);
-  const signatureText = squash(field('signature'));
-  let signedAt: Date | null = null;
-  let signatureOk = true;
-  if (signatureText !== '') {
-    const signature = readSignature(signatureText, latest);
-    if (typeof signature === 'string') {
-      problems.add(`${at}.signature`, signature);
-      signatureOk = false;
-    } else {
-      signedAt = signature;
-    }
+  const signature = readColumn(field('signature'), (text) => readSignature(text, latest));
+  const consent = readColumn(field('consent'), (text) => readConsent(text, latest));
+  if (typeof signature === 'string') {
+    problems.add(`${at}.signature`, signature);
   }
-
-  const consentText = squash(field('consent'));
-  let consentedAt: Date | null = null;
-  let means: ConsentMeans | null = null;
-  let consentOk = true;
-  if (consentText !== '') {
-    const consent = readConsent(consentText, latest);
-    if (typeof consent === 'string') {
-      problems.add(`${at}.consent`, consent);
-      consentOk = false;
-    } else {
-      ({ date: consentedAt, means } = consent);
-    }
+  if (typeof consent === 'string') {
+    problems.add(`${at}.consent`, consent);
   }
+  const signatureOk = typeof signature !== 'string';
+  const consentOk = typeof consent !== 'string';
+  const signedAt = signatureOk ? signature : null;
+  const consentedAt = consentOk ? (consent?.date ?? null) : null;
+  const means = consentOk ? (consent?.means ?? null) : null;
 
   let rulesOk = true;
   const refuse = (problem: string) => {
@@ -520,10 +507,14 @@ function readRow(
   };
 }
 
+/** An optional column read by `read`: null when empty, or why it cannot be read. */
+function readColumn<T>(raw: string, read: (text: string) => T | string): T | null | string {
+  const text = squash(raw);
+  return text === '' ? null : read(text);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Dates
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const UN_DAY = /^(\d{1,2}) (\p{L}+) (\d{4})$/u;

@@ -7,7 +7,8 @@ import { daysInMonth } from '../common/gregorian.js';
  * calendar.
  */
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** One UTC day in JavaScript's time. */
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 const dayOf = (date: Date) => Math.floor(date.getTime() / DAY_MS) * DAY_MS;
 
