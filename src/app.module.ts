@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AgreementsModule } from './agreements/agreements.module.js';
+import { PartiesModule } from './parties/parties.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { RequestContexts } from './auth/request-context.js';
 import { GRAPHQL_ACCESS } from './common/graphql-access.js';
@@ -33,6 +34,7 @@ export class AppModule {
         AuthModule,
         EventsModule,
         AgreementsModule,
+        PartiesModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -78,6 +78,18 @@ describe('the authorization matrix: every write × every kind of caller, over HT
       prepare: async () => ({ id: await agreement({ stage: 'PARLIAMENTARY_REVIEW' }) }),
     },
     {
+      name: 'recordPartyAction',
+      role: 'EDITOR',
+      query: `mutation ($id: ID!) { recordPartyAction(input: { agreementId: $id, partyCode: "US", action: SIGN }) { id } }`,
+      prepare: async () => ({ id: await agreement({ stage: 'SIGNED' }) }),
+    },
+    {
+      name: 'addParty',
+      role: 'EDITOR',
+      query: `mutation ($id: ID!) { addParty(input: { agreementId: $id, party: { code: "JP", name: "Japan", approvalRequired: false } }) { id } }`,
+      prepare: async () => ({ id: await agreement({ stage: 'SIGNED' }) }),
+    },
+    {
       name: 'createApiToken',
       role: 'ADMIN',
       query: `mutation ($name: String!) { createApiToken(name: $name, role: EDITOR) { token } }`,
@@ -163,6 +175,6 @@ describe('the authorization matrix: every write × every kind of caller, over HT
       }
     }
     expect(seen).toEqual(wanted);
-    expect(Object.keys(seen)).toHaveLength(8 * 5 * 2);
+    expect(Object.keys(seen)).toHaveLength(10 * 5 * 2);
   });
 });

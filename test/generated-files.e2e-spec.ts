@@ -5,7 +5,7 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { printSchema } from 'graphql';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
-import { workflowDiagram } from '../src/workflow/index.js';
+import { partyDiagram, workflowDiagram } from '../src/workflow/index.js';
 
 /**
  * Files generated from the code and committed: schema.gql, and the workflow diagram in the
@@ -39,11 +39,18 @@ describe('generated files', () => {
     check('schema.gql', schema);
   });
 
-  it('the README draws the workflow table the server enforces (npm run generate to refresh)', () => {
-    const readme = readFileSync('README.md', 'utf8');
-    const pattern =
-      /(<!-- workflow-diagram:start -->\n```mermaid\n)[\s\S]*?(```\n<!-- workflow-diagram:end -->)/;
-    expect(readme).toMatch(pattern);
-    check('README.md', readme.replace(pattern, `$1${workflowDiagram()}\n$2`));
+  it('the README draws the stage and party tables the server enforces (npm run generate to refresh)', () => {
+    let readme = readFileSync('README.md', 'utf8');
+    for (const [name, diagram] of [
+      ['workflow', workflowDiagram()],
+      ['party', partyDiagram()],
+    ]) {
+      const pattern = new RegExp(
+        `(<!-- ${name}-diagram:start -->\\n\`\`\`mermaid\\n)[\\s\\S]*?(\`\`\`\\n<!-- ${name}-diagram:end -->)`,
+      );
+      expect(readme).toMatch(pattern);
+      readme = readme.replace(pattern, `$1${diagram}\n$2`);
+    }
+    check('README.md', readme);
   });
 });

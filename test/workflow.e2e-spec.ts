@@ -142,16 +142,22 @@ describe('walking the demo agreement from AGREEMENT_IN_PRINCIPLE to IN_FORCE', (
       }),
     ]);
 
-    const all = (await everything.take(8)).map((m: any) => m.agreementEvents);
-    expect(all.map((event: any) => event.type)).toEqual([
-      'STAGE_CHANGED',
-      'STAGE_CHANGED',
-      'APPROVAL_UPDATED',
-      'APPROVAL_UPDATED',
-      'APPROVAL_UPDATED',
-      'APPROVAL_UPDATED',
-      'STAGE_CHANGED',
-      'STAGE_CHANGED',
+    const all = (await everything.take(12)).map((m: any) => m.agreementEvents);
+    expect(all.map((event: any) => [event.type, event.partyCode])).toEqual([
+      ['STAGE_CHANGED', null],
+      ['STAGE_CHANGED', null],
+      ['APPROVAL_UPDATED', 'KR'],
+      ['APPROVAL_UPDATED', 'KR'],
+      ['APPROVAL_UPDATED', 'KR'],
+      ['APPROVAL_UPDATED', 'KR'],
+      ['STAGE_CHANGED', null],
+      // Under MANUAL the ratification records both parties' consent, and entry into force
+      // binds them (PARTY_UPDATED, actor system).
+      ['PARTY_UPDATED', 'US'],
+      ['PARTY_UPDATED', 'KR'],
+      ['STAGE_CHANGED', null],
+      ['PARTY_UPDATED', 'US'],
+      ['PARTY_UPDATED', 'KR'],
     ]);
     const sequences = all.map((event: any) => event.sequence);
     expect(sequences).toEqual(sequences.map((_: number, i: number) => sequences[0] + i));
@@ -161,17 +167,21 @@ describe('walking the demo agreement from AGREEMENT_IN_PRINCIPLE to IN_FORCE', (
       `query ($id: ID!) { agreement(id: $id) { timeline(first: 100) { totalCount edges { cursor node { ${EVENT_FIELDS} } } } } }`,
       { id },
     );
-    expect(agreement.timeline.totalCount).toBe(12);
+    expect(agreement.timeline.totalCount).toBe(16);
     expect(agreement.timeline.edges.slice(4).map((edge: any) => edge.node)).toEqual(
       all.map(({ agreement: _agreement, ...event }: any) => event),
     );
     const { agreement: latest } = await server.ok(
-      `query ($id: ID!) { agreement(id: $id) { timeline(last: 2) { pageInfo { hasPreviousPage hasNextPage } edges { node { action } } } } }`,
+      `query ($id: ID!) { agreement(id: $id) { timeline(last: 3) { pageInfo { hasPreviousPage hasNextPage } edges { node { action partyAction } } } } }`,
       { id },
     );
     expect(latest.timeline).toEqual({
       pageInfo: { hasPreviousPage: true, hasNextPage: false },
-      edges: [{ node: { action: 'RATIFY' } }, { node: { action: 'ENTER_INTO_FORCE' } }],
+      edges: [
+        { node: { action: 'ENTER_INTO_FORCE', partyAction: null } },
+        { node: { action: null, partyAction: 'PARTY_IN_FORCE' } },
+        { node: { action: null, partyAction: 'PARTY_IN_FORCE' } },
+      ],
     });
     await Promise.all([stageChanges.close(), approvals.close(), everything.close()]);
   });

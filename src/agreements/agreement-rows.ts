@@ -1,5 +1,13 @@
 import { columns, type Select } from '../database/database.service.js';
-import type { AgreementKind, AgreementStage, ApprovalStatus } from '../workflow/index.js';
+import {
+  DEFAULT_ENTRY_INTO_FORCE_RULE,
+  type AgreementKind,
+  type AgreementStage,
+  type ApprovalStatus,
+  type ConsentMeans,
+  type EntryIntoForceRule,
+  type PartyStatus,
+} from '../workflow/index.js';
 import { AgreementEntity } from './entities/agreement.entity.js';
 import { PartyEntity } from './entities/party.entity.js';
 
@@ -19,6 +27,17 @@ const PARTY_COLUMNS = [
   'votesFor',
   'votesAgainst',
   'abstentions',
+  'status',
+  'weight',
+  'signedAt',
+  'consentMeans',
+  'consentedAt',
+  'consentReference',
+  'inForceFrom',
+  'withdrawalNoticeAt',
+  'withdrawalEffectiveAt',
+  'provisionalApplicationFrom',
+  'lastActionAt',
 ];
 
 /** The agreement columns, and each party column prefixed `party_`: one row per party. */
@@ -44,8 +63,21 @@ export function agreementFrom(row: Row, parties: PartyEntity[]): AgreementEntity
     searchText: row.searchText as string,
     createdAt: columns.date(row.createdAt),
     updatedAt: columns.date(row.updatedAt),
+    signedAt: columns.dateOrNull(row.signedAt),
+    entryIntoForceRule: ruleFrom(row.entryIntoForce),
+    withdrawalNoticeMonths: Number(row.withdrawalNoticeMonths),
+    expiresAt: columns.dateOrNull(row.expiresAt),
     parties,
   });
+}
+
+/** The stored rule (JSON, its `date` an ISO string), or the default rule for null. */
+function ruleFrom(value: unknown): EntryIntoForceRule {
+  const stored = columns.json<EntryIntoForceRule & { date?: string | null }>(value);
+  if (!stored) {
+    return DEFAULT_ENTRY_INTO_FORCE_RULE;
+  }
+  return { ...stored, date: stored.date ? new Date(stored.date) : null };
 }
 
 /** A party from its row; `prefix` names its columns in a row joined with its agreement. */
@@ -63,6 +95,17 @@ export function partyFrom(row: Row, agreementId: string, prefix = ''): PartyEnti
     votesFor: column('votesFor') as number | null,
     votesAgainst: column('votesAgainst') as number | null,
     abstentions: column('abstentions') as number | null,
+    status: column('status') as PartyStatus,
+    weight: column('weight') === null ? null : Number(column('weight')),
+    signedAt: columns.dateOrNull(column('signedAt')),
+    consentMeans: column('consentMeans') as ConsentMeans | null,
+    consentedAt: columns.dateOrNull(column('consentedAt')),
+    consentReference: column('consentReference') as string | null,
+    inForceFrom: columns.dateOrNull(column('inForceFrom')),
+    withdrawalNoticeAt: columns.dateOrNull(column('withdrawalNoticeAt')),
+    withdrawalEffectiveAt: columns.dateOrNull(column('withdrawalEffectiveAt')),
+    provisionalApplicationFrom: columns.dateOrNull(column('provisionalApplicationFrom')),
+    lastActionAt: columns.dateOrNull(column('lastActionAt')),
   });
 }
 

@@ -241,12 +241,17 @@ describe('AgreementsService on SQLite', () => {
       });
       const history = await log(agreement.id);
       expect(
-        history.slice(2).map((e) => [e.type, e.approvalStatus ?? e.action, e.votesFor, e.actor]),
+        history
+          .slice(2)
+          .map((e) => [e.type, e.approvalStatus ?? e.action ?? e.partyAction, e.votesFor, e.actor]),
       ).toEqual([
         ['APPROVAL_UPDATED', ApprovalStatus.IN_COMMITTEE, null, 'kr-desk'],
         ['APPROVAL_UPDATED', ApprovalStatus.COMMITTEE_APPROVED, 15, 'kr-desk'],
         ['APPROVAL_UPDATED', ApprovalStatus.APPROVED, null, 'kr-desk'],
         ['STAGE_CHANGED', WorkflowAction.RATIFY, null, 'system'],
+        // Under MANUAL the ratification is the record of both parties' consent.
+        ['PARTY_UPDATED', 'CONSENT', null, 'system'],
+        ['PARTY_UPDATED', 'CONSENT', null, 'system'],
       ]);
     });
 

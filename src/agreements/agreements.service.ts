@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import type { Principal } from '../auth/principal.js';
-import { SYSTEM_ACTOR } from '../auth/principal.js';
 import { Role, roleAllows } from '../auth/role.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { encodeCursor, pageRequest, toConnection, type Connection } from '../common/pagination.js';
 import { Database, type Select } from '../database/database.service.js';
-import { insertInto, updateReturning } from '../database/statements.js';
+import { insertInto } from '../database/statements.js';
 import { AgreementEventType } from '../events/entities/agreement-event.entity.js';
-import { EventLog, type LogWriter, type NewEvent } from '../events/event-log.service.js';
+import { EventLog, type LogWriter } from '../events/event-log.service.js';
 import {
   AgreementStage,
   APPROVAL_STEPS,
@@ -17,13 +16,12 @@ import {
   recordApprovalStep as approvalStepOutcome,
   registeredState,
   REJECTABLE_FROM,
+  PARTY_STATUSES,
+  PARTY_TRANSITIONS,
+  registeredBinding,
   STAGES,
   transition,
   TRANSITIONS,
-  type AgreementState,
-  type Outcome,
-  WorkflowAction,
-  type WorkflowEvent,
 } from '../workflow/index.js';
 import type { AdvanceAgreementInput } from './dto/advance-agreement.input.js';
 import type { AgreementsArgs } from './dto/agreements.args.js';
@@ -34,29 +32,20 @@ import {
   type DetailField,
   type UpdateAgreementInput,
 } from './dto/update-agreement.input.js';
+import { loadAgreements, withParties } from './agreement-rows.js';
 import {
-  agreementFrom,
-  loadAgreement,
-  loadAgreements,
-  partyFrom,
-  withParties,
-} from './agreement-rows.js';
-import { AgreementEntity } from './entities/agreement.entity.js';
-import { PartyEntity } from './entities/party.entity.js';
+  applyOutcome,
+  bindingColumns,
+  lockForChange,
+  reload,
+  saveAgreement,
+  stateOf,
+} from './agreement-writes.js';
+import type { AgreementEntity } from './entities/agreement.entity.js';
 import { once } from './idempotency.js';
 import type { Workflow } from './models/workflow.model.js';
 
 const AGREEMENT_CURSOR = 'agreement';
-
-/** What a write says about itself, recorded on the events it appends. */
-interface ChangeRecord {
-  readonly actor: Principal;
-  readonly occurredAt: Date;
-  readonly note?: string | null;
-  readonly sourceUrl?: string | null;
-  /** The vote of an approval step, if one was given: kept on the party and on its event. */
-  readonly vote?: Partial<Pick<PartyEntity, 'votesFor' | 'votesAgainst' | 'abstentions'>>;
-}
 
 /**
  * Agreements and their parties: reads, and the writes that go through the workflow. Every write
@@ -115,11 +104,18 @@ export class AgreementsService {
       conditions.push('a."stage" = ?');
       params.push(args.stage);
     }
-    if (args.partyCode) {
+    if (args.partyCode && !args.partyStatus) {
       conditions.push(
         'EXISTS (SELECT 1 FROM "party" p WHERE p."agreementId" = a."id" AND p."code" = ?)',
       );
       params.push(args.partyCode);
+    }
+    if (args.partyStatus) {
+      // With partyCode: that party has this status; alone: some party has it.
+      conditions.push(
+        `EXISTS (SELECT 1 FROM "party" p WHERE p."agreementId" = a."id" AND p."status" = ?${args.partyCode ? ' AND p."code" = ?' : ''})`,
+      );
+      params.push(args.partyStatus, ...(args.partyCode ? [args.partyCode] : []));
     }
     if (args.search) {
       conditions.push(`a."searchText" LIKE ? ESCAPE '\\'`);
@@ -159,6 +155,15 @@ export class AgreementsService {
         rejectableFrom: [...REJECTABLE_FROM],
         final: [...FINAL_APPROVAL_STATUSES],
       },
+      partyStatuses: [...PARTY_STATUSES],
+      partyTransitions: PARTY_TRANSITIONS.map((row) => ({
+        action: row.action,
+        from: [...row.from],
+        to: row.to,
+        guard: row.guard?.description ?? null,
+        derived: row.derived ?? false,
+        when: row.derived ? row.when : null,
+      })),
     };
   }
 
@@ -227,6 +232,7 @@ export class AgreementsService {
     }
     const now = new Date();
     const state = registeredState(stage, input.parties, input.stageEnteredAt ?? now);
+    const binding = bindingColumns(registeredBinding(stage, state.stageEnteredAt));
     if (input.predecessorId) {
       await checkPredecessor(log.select, input.predecessorId, null);
     }
@@ -253,6 +259,7 @@ export class AgreementsService {
         predecessorId: input.predecessorId ?? null,
         stage,
         stageEnteredAt: state.stageEnteredAt,
+        signedAt: stage === AgreementStage.SIGNED ? state.stageEnteredAt : null,
         version: 1,
         createdSequence: created.sequence,
         searchText: searchTextOf(input),
@@ -275,6 +282,8 @@ export class AgreementsService {
         votesFor: null,
         votesAgainst: null,
         abstentions: null,
+        weight: party.weight ?? null,
+        ...binding,
       })),
     );
     return reload(log, id);
@@ -337,140 +346,6 @@ export class AgreementsService {
   }
 }
 
-// --- Persistence helpers -----------------------------------------------------------------------
-
-async function reload(log: LogWriter, id: string): Promise<AgreementEntity> {
-  const agreement = await loadAgreement(log.select, 'id', id);
-  if (!agreement) {
-    throw new Error(`Agreement ${id} vanished inside its own transaction`);
-  }
-  return agreement;
-}
-
-/** Loads an agreement to change it, refusing an unknown one or a stale `expectedVersion`. */
-async function lockForChange(
-  log: LogWriter,
-  id: string,
-  expectedVersion: number | null | undefined,
-): Promise<AgreementEntity> {
-  const agreement = await loadAgreement(log.select, 'id', id);
-  if (!agreement) {
-    throw DomainError.notFound('agreement', id);
-  }
-  if (expectedVersion != null && expectedVersion !== agreement.version) {
-    throw versionConflict(expectedVersion, agreement.version);
-  }
-  return agreement;
-}
-
-function versionConflict(expectedVersion: number, actualVersion: number): DomainError {
-  return new DomainError(
-    ErrorCode.VERSION_CONFLICT,
-    `The agreement is at version ${actualVersion}, not ${expectedVersion}: someone changed it meanwhile. Read it again and retry if the change still applies.`,
-    { expectedVersion, actualVersion },
-  );
-}
-
-/**
- * Writes new values and the next version, on condition that the version is still the one read:
- * a concurrent writer that got there first makes this a VERSION_CONFLICT, never a lost update.
- * Returns the agreement as stored now, with `parties` (as they were read, or as updated).
- */
-async function saveAgreement(
-  log: LogWriter,
-  agreement: AgreementEntity,
-  values: Partial<AgreementEntity>,
-  parties = agreement.parties,
-): Promise<AgreementEntity> {
-  const [row] = await updateReturning(
-    log.execute,
-    'agreement',
-    { ...values, version: agreement.version + 1, updatedAt: new Date() },
-    { id: agreement.id, version: agreement.version },
-  );
-  if (!row) {
-    const [current] = await log.select<{ version: number }>(
-      'SELECT "version" FROM "agreement" WHERE "id" = ?',
-      [agreement.id],
-    );
-    throw versionConflict(agreement.version, Number(current?.version));
-  }
-  return agreementFrom(row, parties);
-}
-
-/** Saves what the workflow decided and appends its events. */
-async function applyOutcome(
-  log: LogWriter,
-  agreement: AgreementEntity,
-  outcome: Outcome,
-  record: ChangeRecord,
-): Promise<AgreementEntity> {
-  const { stage, stageEnteredAt, parties } = outcome.agreement;
-  const stored = new Map(agreement.parties.map((party) => [party.code, party]));
-  for (const event of outcome.events) {
-    if (event.type === 'APPROVAL_UPDATED') {
-      const party = parties.find((candidate) => candidate.code === event.partyCode);
-      const [row] = await updateReturning(
-        log.execute,
-        'party',
-        {
-          approvalStatus: event.approvalStatus,
-          approvalUpdatedAt: party?.approvalUpdatedAt ?? record.occurredAt,
-          ...(event.derived ? {} : record.vote),
-        },
-        { agreementId: agreement.id, code: event.partyCode },
-      );
-      if (!row) {
-        throw new Error(
-          `Party ${event.partyCode} of ${agreement.id} vanished inside its own transaction`,
-        );
-      }
-      stored.set(event.partyCode, partyFrom(row, agreement.id));
-    }
-  }
-  const saved = await saveAgreement(log, agreement, { stage, stageEnteredAt }, [
-    ...stored.values(),
-  ]);
-  await log.append(outcome.events.map((event) => toNewEvent(agreement.id, event, record)));
-  return saved;
-}
-
-function toNewEvent(agreementId: string, event: WorkflowEvent, record: ChangeRecord): NewEvent {
-  const common = {
-    agreementId,
-    occurredAt: record.occurredAt,
-    // A derived move has the server as actor; it cites the source of the change that caused it.
-    actor: event.derived ? SYSTEM_ACTOR : record.actor.name,
-    note: event.derived ? derivedNote(event, record) : (record.note ?? null),
-    sourceUrl: record.sourceUrl ?? null,
-  };
-  if (event.type === 'STAGE_CHANGED') {
-    return {
-      ...common,
-      type: AgreementEventType.STAGE_CHANGED,
-      action: event.action,
-      fromStage: event.fromStage,
-      toStage: event.toStage,
-    };
-  }
-  return {
-    ...common,
-    type: AgreementEventType.APPROVAL_UPDATED,
-    partyCode: event.partyCode,
-    approvalStatus: event.approvalStatus,
-    ...(event.derived ? {} : record.vote),
-  };
-}
-
-function derivedNote(event: WorkflowEvent, record: ChangeRecord): string {
-  if (event.type === 'APPROVAL_UPDATED') {
-    return `Approval track reset to ${event.approvalStatus}: the agreement went back to negotiation.`;
-  }
-  return event.action === WorkflowAction.RATIFY
-    ? `Ratified: every party that needed approval has approved (recorded by ${record.actor.name}).`
-    : `Rejected: a party's legislature rejected it (recorded by ${record.actor.name}).`;
-}
-
 /** A predecessor must exist, not be the agreement itself or its own successor, and be free. */
 async function checkPredecessor(
   select: Select,
@@ -506,14 +381,6 @@ async function checkPredecessor(
     }
     cursor = cursor.predecessorId ? await link(cursor.predecessorId) : null;
   }
-}
-
-function stateOf(agreement: AgreementEntity): AgreementState {
-  return {
-    stage: agreement.stage,
-    stageEnteredAt: agreement.stageEnteredAt,
-    parties: agreement.parties,
-  };
 }
 
 function searchTextOf(agreement: { title: string; shortTitle?: string | null }): string {

@@ -69,15 +69,44 @@ function hashRequest(operation: string, input: object): string {
     .digest('hex');
 }
 
+/** The date fields of a stored answer, which JSON keeps as ISO strings. */
+const AGREEMENT_DATES = [
+  'stageEnteredAt',
+  'createdAt',
+  'updatedAt',
+  'signedAt',
+  'expiresAt',
+] as const;
+const PARTY_DATES = [
+  'approvalUpdatedAt',
+  'signedAt',
+  'consentedAt',
+  'inForceFrom',
+  'withdrawalNoticeAt',
+  'withdrawalEffectiveAt',
+  'provisionalApplicationFrom',
+  'lastActionAt',
+] as const;
+
 function revive(json: string): AgreementEntity {
-  const plain = JSON.parse(json) as AgreementEntity;
-  const date = (value: unknown) => (typeof value === 'string' ? new Date(value) : null);
-  return Object.assign(new AgreementEntity(), plain, {
-    stageEnteredAt: date(plain.stageEnteredAt),
-    createdAt: date(plain.createdAt),
-    updatedAt: date(plain.updatedAt),
+  const plain = JSON.parse(json) as Record<string, unknown> & {
+    parties: Record<string, unknown>[];
+    entryIntoForceRule: Record<string, unknown>;
+  };
+  const dates = (object: Record<string, unknown>, fields: readonly string[]) =>
+    Object.fromEntries(
+      fields.map((field) => {
+        const value = object[field];
+        return [field, typeof value === 'string' ? new Date(value) : null];
+      }),
+    );
+  return Object.assign(new AgreementEntity(), plain, dates(plain, AGREEMENT_DATES), {
+    entryIntoForceRule: {
+      ...plain.entryIntoForceRule,
+      ...dates(plain.entryIntoForceRule, ['date']),
+    },
     parties: plain.parties.map((party) =>
-      Object.assign(new PartyEntity(), party, { approvalUpdatedAt: date(party.approvalUpdatedAt) }),
+      Object.assign(new PartyEntity(), party, dates(party, PARTY_DATES)),
     ),
   });
 }

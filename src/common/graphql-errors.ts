@@ -56,6 +56,8 @@ function extensionsOf(error: DomainError): Record<string, unknown> {
           'partyCode',
           'approvalStatus',
           'requestedApprovalStatus',
+          'partyStatus',
+          'partyAction',
         ),
       };
     case ErrorCode.VERSION_CONFLICT:

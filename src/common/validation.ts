@@ -61,12 +61,23 @@ export const IsPartyCode = (options?: ValidationOptions) =>
 export const EARLIEST_DATE = new Date('1800-01-01T00:00:00Z');
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-export function IsWorldDate(): PropertyDecorator {
+/** The latest date a treaty clause may name (an entry into force, an expiry, a withdrawal). */
+export const LATEST_DATE = new Date('2999-12-31T23:59:59.999Z');
+
+/**
+ * A real-world date: from 1800 on, and not in the future; with `future`, a date a treaty or a
+ * notice names, which may lie ahead (up to the year 2999).
+ */
+export function IsWorldDate(options: { future?: boolean } = {}): PropertyDecorator {
   return (target, property) => {
     MinDate(EARLIEST_DATE, { message: '$property must be on or after 1800-01-01' })(
       target,
       property,
     );
+    if (options.future) {
+      MaxDate(LATEST_DATE, { message: '$property must be before the year 3000' })(target, property);
+      return;
+    }
     MaxDate(() => new Date(Date.now() + CLOCK_SKEW_MS), {
       message: '$property must not be in the future',
     })(target, property);

@@ -138,9 +138,11 @@ export class EventFeed implements AsyncIterableIterator<AgreementEventEntity> {
   }
 
   private matches(event: AgreementEventEntity): boolean {
-    const { agreementId, types } = this.filter;
+    const { agreementId, types, partyCode } = this.filter;
     return (
-      (!agreementId || event.agreementId === agreementId) && (!types || types.includes(event.type))
+      (!agreementId || event.agreementId === agreementId) &&
+      (!types || types.includes(event.type)) &&
+      (!partyCode || event.partyCode === partyCode)
     );
   }
 }

@@ -14,6 +14,8 @@ export type NewEvent = Partial<AgreementEventEntity> &
 export interface EventFilter {
   readonly agreementId?: string;
   readonly types?: readonly AgreementEventType[];
+  /** Only the events about this party (`partyCode`). */
+  readonly partyCode?: string;
 }
 
 const eventCursor = (event: AgreementEventEntity) => event.cursor;
@@ -31,6 +33,10 @@ const EVENT_COLUMNS = [
   'votesFor',
   'votesAgainst',
   'abstentions',
+  'partyAction',
+  'partyStatus',
+  'consentMeans',
+  'reference',
   'occurredAt',
   'recordedAt',
   'actor',
@@ -75,6 +81,10 @@ export class LogWriter {
         votesFor: null,
         votesAgainst: null,
         abstentions: null,
+        partyAction: null,
+        partyStatus: null,
+        consentMeans: null,
+        reference: null,
         note: null,
         sourceUrl: null,
         changedFields: null,
@@ -195,6 +205,10 @@ function filtered(filter: EventFilter): { where: string; params: unknown[] } {
   if (filter.types?.length) {
     conditions.push(`"type" IN (${filter.types.map(() => '?').join(', ')})`);
     params.push(...filter.types);
+  }
+  if (filter.partyCode) {
+    conditions.push('"partyCode" = ?');
+    params.push(filter.partyCode);
   }
   return { where: conditions.join(' AND '), params };
 }

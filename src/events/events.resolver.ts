@@ -3,6 +3,7 @@ import {
   AgreementEventsSubscriptionArgs,
   AgreementSubscriptionArgs,
   EventsArgs,
+  PartySubscriptionArgs,
 } from './dto/events.args.js';
 import { AgreementEventEntity, AgreementEventType } from './entities/agreement-event.entity.js';
 import { EventsService } from './events.service.js';
@@ -36,6 +37,19 @@ export class EventsResolver {
   })
   approvalUpdated(@Args() { agreementId }: AgreementSubscriptionArgs) {
     return this.service.follow({ agreementId, types: [AgreementEventType.APPROVAL_UPDATED] });
+  }
+
+  @Subscription(() => AgreementEventModel, {
+    ...asPayload,
+    description:
+      "Parties' paths to being bound (PARTY_UPDATED and PARTY_ADDED events) as they commit: their actions and the moves the server makes for them.",
+  })
+  partyUpdated(@Args() { agreementId, partyCode }: PartySubscriptionArgs) {
+    return this.service.follow({
+      agreementId,
+      partyCode,
+      types: [AgreementEventType.PARTY_UPDATED, AgreementEventType.PARTY_ADDED],
+    });
   }
 
   @Subscription(() => AgreementEventModel, {

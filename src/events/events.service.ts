@@ -51,9 +51,10 @@ export class EventsService {
   async follow(options: {
     agreementId?: string | null;
     types?: readonly AgreementEventType[];
+    partyCode?: string | null;
     after?: string | null;
   }): Promise<EventFeed> {
-    const { agreementId, types } = options;
+    const { agreementId, types, partyCode } = options;
     if (agreementId) {
       await this.assertAgreementExists(agreementId);
     }
@@ -70,7 +71,7 @@ export class EventsService {
     return new EventFeed(
       this.bus,
       this.log,
-      { agreementId: agreementId ?? undefined, types },
+      { agreementId: agreementId ?? undefined, types, partyCode: partyCode ?? undefined },
       position,
     );
   }

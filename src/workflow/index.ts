@@ -5,3 +5,4 @@ export * from './diagram.js';
 export * from './parties.js';
 export * from './calendar.js';
 export * from './entry-into-force.js';
+export * from './binding.js';

@@ -17,6 +17,7 @@ export interface PartyInput {
   name: string;
   legislature?: string | null;
   approvalRequired: boolean;
+  weight?: number | null;
 }
 
 export interface CreateAgreementInput {

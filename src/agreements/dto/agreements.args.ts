@@ -2,7 +2,8 @@ import { ArgsType, Field, ID } from '@nestjs/graphql';
 import { IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
 import { IsPartyCode, IsPlainText, Trim, UpperCase } from '../../common/validation.js';
-import { AgreementStage } from '../../workflow/index.js';
+import { AgreementStage, PartyStatus } from '../../workflow/index.js';
+import '../../parties/models/party-enums.js';
 
 @ArgsType()
 export class AgreementArgs {
@@ -23,6 +24,15 @@ export class AgreementsArgs extends PageArgs(20) {
   @IsOptional()
   @IsPartyCode()
   partyCode?: string | null;
+
+  @Field(() => PartyStatus, {
+    nullable: true,
+    description:
+      'Only agreements with a party in this status; with partyCode, that party (e.g. every agreement KR has signed but not ratified: partyCode KR, partyStatus SIGNATORY).',
+  })
+  @IsOptional()
+  @IsEnum(PartyStatus)
+  partyStatus?: PartyStatus | null;
 
   @Field(() => String, {
     nullable: true,

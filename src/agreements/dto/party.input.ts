@@ -1,5 +1,14 @@
-import { Field, InputType } from '@nestjs/graphql';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Field, Float, InputType } from '@nestjs/graphql';
+import {
+  IsBoolean,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { IsPartyCode, IsPlainText, Trim, UpperCase } from '../../common/validation.js';
 
 @InputType()
@@ -29,4 +38,15 @@ export class PartyInput {
   @Field({ description: 'Does its domestic procedure need a legislative vote?' })
   @IsBoolean()
   approvalRequired: boolean;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Its share for a weighted entry-into-force threshold, in percent (e.g. its share of global emissions).',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 })
+  @Min(0)
+  @Max(100)
+  weight?: number | null;
 }

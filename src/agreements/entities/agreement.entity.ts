@@ -2,6 +2,7 @@ import {
   availableActions,
   type AgreementKind,
   type AgreementStage,
+  type EntryIntoForceRule,
   type WorkflowAction,
 } from '../../workflow/index.js';
 import type { PartyEntity } from './party.entity.js';
@@ -26,6 +27,18 @@ export class AgreementEntity {
   searchText: string;
   createdAt: Date;
   updatedAt: Date;
+
+  /** Real-world date of its signature (the SIGN action, or registration at SIGNED); null if unknown. */
+  signedAt: Date | null;
+
+  /** Its own entry-into-force clause (docs/multilateral.md); MANUAL by default. */
+  entryIntoForceRule: EntryIntoForceRule;
+
+  /** Months from a withdrawal notice to its effect (VCLT art 56(2): 12). */
+  withdrawalNoticeMonths: number;
+
+  /** When an agreement in force expires, if it does. */
+  expiresAt: Date | null;
 
   /** Not a column: the service loads the parties with the agreement, in their given order. */
   parties: PartyEntity[];

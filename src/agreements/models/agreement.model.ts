@@ -42,6 +42,20 @@ export class AgreementModel {
   })
   version: number;
 
+  @Field(() => DateTime, {
+    nullable: true,
+    description: 'Real-world date of its signature (opened for signature); null when unknown.',
+  })
+  signedAt: Date | null;
+
+  @Field(() => Int, {
+    description: 'Calendar months from a withdrawal notice to its effect (VCLT art 56: 12).',
+  })
+  withdrawalNoticeMonths: number;
+
+  @Field(() => DateTime, { nullable: true, description: 'When it expires, once in force.' })
+  expiresAt: Date | null;
+
   @Field(() => DateTime)
   createdAt: Date;
 

@@ -4,9 +4,12 @@ import {
   AgreementKind,
   AgreementStage,
   ApprovalStatus,
+  PARTY_TRANSITIONS,
+  PartyStatus,
   TRANSITIONS,
   WorkflowAction,
 } from '../../workflow/index.js';
+import { PartyActionOrMove } from '../../parties/models/party-enums.js';
 
 registerEnumType(AgreementStage, {
   name: 'AgreementStage',
@@ -52,6 +55,29 @@ export class ApprovalTrack {
   final: ApprovalStatus[];
 }
 
+@ObjectType({
+  description: 'One row of the party table: a party action, or a move the server makes.',
+})
+export class PartyTransition {
+  @Field(() => PartyActionOrMove)
+  action: PartyActionOrMove;
+
+  @Field(() => [PartyStatus])
+  from: PartyStatus[];
+
+  @Field(() => PartyStatus, { description: 'The same as `from` for a row that changes no status.' })
+  to: PartyStatus;
+
+  @Field(() => String, { nullable: true, description: 'What must hold for the action, in words.' })
+  guard: string | null;
+
+  @Field({ description: 'Made by the server when the treaty says so, never requested.' })
+  derived: boolean;
+
+  @Field(() => String, { nullable: true, description: 'For a derived move: when it is made.' })
+  when: string | null;
+}
+
 @ObjectType({ description: 'The ratification workflow, read from the table the server enforces.' })
 export class Workflow {
   @Field(() => [AgreementStage])
@@ -63,4 +89,13 @@ export class Workflow {
 
   @Field(() => ApprovalTrack)
   approvalTrack: ApprovalTrack;
+
+  @Field(() => [PartyStatus], { description: "The statuses of a party's path to being bound." })
+  partyStatuses: PartyStatus[];
+
+  @Field(() => [PartyTransition], {
+    description: "The party table: each party's path to being bound, as the server enforces it.",
+  })
+  @Extensions({ [MAX_ITEMS]: PARTY_TRANSITIONS.length })
+  partyTransitions: PartyTransition[];
 }

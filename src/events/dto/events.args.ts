@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID } from '@nestjs/graphql';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageArgs } from '../../common/pagination.js';
+import { IsPartyCode, UpperCase } from '../../common/validation.js';
 
 @ArgsType()
 export class EventsArgs extends PageArgs(50) {
@@ -29,4 +30,13 @@ export class AgreementEventsSubscriptionArgs extends AgreementSubscriptionArgs {
   @IsString()
   @MaxLength(200)
   after?: string | null;
+}
+
+@ArgsType()
+export class PartySubscriptionArgs extends AgreementSubscriptionArgs {
+  @Field(() => String, { nullable: true, description: 'Only the events about this party.' })
+  @UpperCase()
+  @IsOptional()
+  @IsPartyCode()
+  partyCode?: string | null;
 }

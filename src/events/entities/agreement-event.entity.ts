@@ -1,11 +1,23 @@
 import { encodeCursor } from '../../common/pagination.js';
-import type { AgreementStage, ApprovalStatus, WorkflowAction } from '../../workflow/index.js';
+import type {
+  AgreementStage,
+  ApprovalStatus,
+  ConsentMeans,
+  PartyAction,
+  PartyMove,
+  PartyStatus,
+  WorkflowAction,
+} from '../../workflow/index.js';
 
 export enum AgreementEventType {
   AGREEMENT_CREATED = 'AGREEMENT_CREATED',
   STAGE_CHANGED = 'STAGE_CHANGED',
   APPROVAL_UPDATED = 'APPROVAL_UPDATED',
   DETAILS_UPDATED = 'DETAILS_UPDATED',
+  /** A party action (`recordPartyAction`) or a move the server made for one party. */
+  PARTY_UPDATED = 'PARTY_UPDATED',
+  /** A state joined the agreement (`addParty`). */
+  PARTY_ADDED = 'PARTY_ADDED',
 }
 
 /** One row of the append-only log (the database refuses UPDATE and DELETE on it). */
@@ -22,6 +34,14 @@ export class AgreementEventEntity {
   votesFor: number | null;
   votesAgainst: number | null;
   abstentions: number | null;
+
+  /** PARTY_UPDATED: the action or move, and the party's status after it; PARTY_ADDED: its status. */
+  partyAction: PartyAction | PartyMove | null;
+  partyStatus: PartyStatus | null;
+  consentMeans: ConsentMeans | null;
+
+  /** E.g. the depositary notification number the action cites. */
+  reference: string | null;
   occurredAt: Date;
   recordedAt: Date;
   actor: string;

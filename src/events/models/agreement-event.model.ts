@@ -1,7 +1,14 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { DateTime } from '../../common/date-time.scalar.js';
 import { ConnectionType } from '../../common/pagination.js';
-import { AgreementStage, ApprovalStatus, WorkflowAction } from '../../workflow/index.js';
+import { PartyActionOrMove } from '../../parties/models/party-enums.js';
+import {
+  AgreementStage,
+  ApprovalStatus,
+  ConsentMeans,
+  PartyStatus,
+  WorkflowAction,
+} from '../../workflow/index.js';
 import { AgreementEventType } from '../entities/agreement-event.entity.js';
 
 registerEnumType(AgreementEventType, { name: 'AgreementEventType' });
@@ -47,6 +54,27 @@ export class AgreementEventModel {
 
   @Field(() => Int, { nullable: true })
   abstentions: number | null;
+
+  @Field(() => PartyActionOrMove, {
+    nullable: true,
+    description: 'PARTY_UPDATED: the party action, or the move the server made.',
+  })
+  partyAction: PartyActionOrMove | null;
+
+  @Field(() => PartyStatus, {
+    nullable: true,
+    description: 'PARTY_UPDATED and PARTY_ADDED: the party’s status after it.',
+  })
+  partyStatus: PartyStatus | null;
+
+  @Field(() => ConsentMeans, { nullable: true, description: 'CONSENT: how it was expressed.' })
+  consentMeans: ConsentMeans | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the action cites, e.g. a depositary notification number.',
+  })
+  reference: string | null;
 
   @Field(() => DateTime, {
     description: 'When it happened in the world (may be earlier than recordedAt).',

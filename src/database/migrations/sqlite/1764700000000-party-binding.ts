@@ -1,0 +1,17 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { addPartyBinding, dropPartyBinding, type DialectTypes } from '../shared/party-binding.js';
+
+const TYPES: DialectTypes = { instant: 'datetime', real: 'real' };
+
+/** Each party's path to being bound: see `../shared/party-binding.ts`. */
+export class PartyBinding1764700000000 implements MigrationInterface {
+  name = 'PartyBinding1764700000000';
+
+  async up(db: QueryRunner): Promise<void> {
+    await addPartyBinding(db, TYPES);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await dropPartyBinding(db, TYPES);
+  }
+}

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { partyFrom } from '../agreements/agreement-rows.js';
+import {
+  bindingColumns,
+  lockForChange,
+  partyEvent,
+  saveAgreement,
+  saveParty,
+  type ChangeRecord,
+} from '../agreements/agreement-writes.js';
+import { MAX_PARTIES } from '../agreements/dto/create-agreement.input.js';
+import type { AgreementEntity } from '../agreements/entities/agreement.entity.js';
+import type { PartyEntity } from '../agreements/entities/party.entity.js';
+import { once } from '../agreements/idempotency.js';
+import type { Principal } from '../auth/principal.js';
+import { DomainError, ErrorCode } from '../common/domain-error.js';
+import { insertInto } from '../database/statements.js';
+import { AgreementEventType } from '../events/entities/agreement-event.entity.js';
+import { EventLog, type LogWriter } from '../events/event-log.service.js';
+import {
+  ApprovalStatus,
+  FINAL_STAGES,
+  PartyAction,
+  partyTransition,
+  PartyStatus,
+  registeredBinding,
+  withdrawalEffectiveAt,
+  AgreementStage,
+} from '../workflow/index.js';
+import type { AddPartyInput } from './dto/add-party.input.js';
+import type { RecordPartyActionInput } from './dto/record-party-action.input.js';
+
+/**
+ * Each party's path to being bound (docs/multilateral.md): its actions, recorded through the
+ * party table of `workflow/`, and the states that join an agreement later. Every write is one
+ * transaction of the event log, like the agreement's own.
+ */
+@Injectable()
+export class PartyActionsService {
+  constructor(private readonly log: EventLog) {}
+
+  recordPartyAction(input: RecordPartyActionInput, actor: Principal): Promise<AgreementEntity> {
+    return this.log.write((log) =>
+      once(log, actor, 'recordPartyAction', input, () =>
+        this.recordPartyActionIn(log, input, actor),
+      ),
+    );
+  }
+
+  addParty(input: AddPartyInput, actor: Principal): Promise<AgreementEntity> {
+    return this.log.write((log) =>
+      once(log, actor, 'addParty', input, () => this.addPartyIn(log, input, actor)),
+    );
+  }
+
+  /** A party action inside a caller's transaction (the import records a whole table in one). */
+  async recordPartyActionIn(
+    log: LogWriter,
+    input: RecordPartyActionInput,
+    actor: Principal,
+  ): Promise<AgreementEntity> {
+    const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
+    const party = partyOf(agreement, input.partyCode);
+    const occurredAt = input.occurredAt ?? new Date();
+    const next = partyTransition(
+      agreement.stage,
+      agreement.signedAt,
+      party,
+      input.action as PartyAction,
+      {
+        means: input.means,
+        reference: input.reference,
+        occurredAt,
+        withdrawalEffectiveAt:
+          input.action === PartyAction.GIVE_WITHDRAWAL_NOTICE
+            ? (input.withdrawalEffectiveAt ??
+              withdrawalEffectiveAt(occurredAt, agreement.withdrawalNoticeMonths))
+            : input.withdrawalEffectiveAt,
+      },
+    );
+    const record: ChangeRecord = { ...input, actor, occurredAt };
+    const saved = await saveParty(log, agreement.id, party.code, bindingColumns(next));
+    const result = await saveAgreement(
+      log,
+      agreement,
+      {},
+      agreement.parties.map((candidate) => (candidate.code === party.code ? saved : candidate)),
+    );
+    await log.append([
+      partyEvent(
+        agreement.id,
+        {
+          party: next,
+          action: input.action,
+          means: input.means ?? null,
+          reference: input.reference ?? null,
+          derived: false,
+        },
+        record,
+      ),
+    ]);
+    return result;
+  }
+
+  private async addPartyIn(
+    log: LogWriter,
+    input: AddPartyInput,
+    actor: Principal,
+  ): Promise<AgreementEntity> {
+    const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
+    const { party } = input;
+    if (FINAL_STAGES.has(agreement.stage)) {
+      throw new DomainError(
+        ErrorCode.INVALID_TRANSITION,
+        `Cannot add ${party.code}: the agreement is ${agreement.stage}, a final stage.`,
+        {
+          stage: agreement.stage,
+          partyCode: party.code,
+          reason: `the agreement is ${agreement.stage}, a final stage`,
+        },
+      );
+    }
+    if (agreement.parties.some((candidate) => candidate.code === party.code)) {
+      throw DomainError.badInput({
+        'party.code': `${party.code} is already a party to this agreement`,
+      });
+    }
+    if (agreement.parties.length >= MAX_PARTIES) {
+      throw DomainError.badInput({
+        'party.code': `the agreement already has ${MAX_PARTIES} parties, the most it can have`,
+      });
+    }
+    const occurredAt = input.occurredAt ?? new Date();
+    const binding = registeredBinding(AgreementStage.NEGOTIATION, occurredAt);
+    const approvalStatus = party.approvalRequired
+      ? ApprovalStatus.PENDING
+      : ApprovalStatus.NOT_REQUIRED;
+    await insertInto(log.execute, 'party', [
+      {
+        agreementId: agreement.id,
+        code: party.code,
+        position: Math.max(-1, ...agreement.parties.map((candidate) => candidate.position)) + 1,
+        name: party.name,
+        legislature: party.legislature ?? null,
+        approvalRequired: party.approvalRequired,
+        approvalStatus,
+        approvalUpdatedAt: null,
+        votesFor: null,
+        votesAgainst: null,
+        abstentions: null,
+        weight: party.weight ?? null,
+        ...bindingColumns(binding),
+      },
+    ]);
+    const [row] = await log.select('SELECT * FROM "party" WHERE "agreementId" = ? AND "code" = ?', [
+      agreement.id,
+      party.code,
+    ]);
+    const added = partyFrom(row, agreement.id);
+    const result = await saveAgreement(log, agreement, {}, [...agreement.parties, added]);
+    await log.append([
+      {
+        agreementId: agreement.id,
+        type: AgreementEventType.PARTY_ADDED,
+        occurredAt,
+        actor: actor.name,
+        note: input.note ?? null,
+        sourceUrl: input.sourceUrl ?? null,
+        partyCode: party.code,
+        partyStatus: PartyStatus.NEGOTIATING,
+      },
+    ]);
+    return result;
+  }
+}
+
+/** The party of `code`, or NOT_FOUND naming the agreement's parties. */
+function partyOf(agreement: AgreementEntity, code: string): PartyEntity {
+  const party = agreement.parties.find((candidate) => candidate.code === code);
+  if (!party) {
+    const codes = agreement.parties.map((candidate) => candidate.code);
+    const known =
+      codes.length <= 20 ? `its parties are ${codes.join(', ')}` : `it has ${codes.length} parties`;
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      `The agreement has no party ${code}; ${known}. A state that joins later is added with addParty.`,
+    );
+  }
+  return party;
+}
