@@ -67,13 +67,16 @@ describe('partyMovesOfStage', () => {
     }
   });
 
-  it('under MANUAL, ratification consents the parties still NEGOTIATING or SIGNATORY', () => {
+  it('under MANUAL (and FIXED_DATE), ratification consents the parties still NEGOTIATING or SIGNATORY', () => {
     const moves = partyMovesOfStage(
       WorkflowAction.RATIFY,
       EntryIntoForceKind.MANUAL,
       everyStatus,
       at,
     );
+    expect(
+      partyMovesOfStage(WorkflowAction.RATIFY, EntryIntoForceKind.FIXED_DATE, everyStatus, at),
+    ).toEqual(moves);
     expect(moves.map((move) => [move.party.code, move.party.status, move.action])).toEqual([
       [PartyStatus.NEGOTIATING, PartyStatus.CONSENTED, PartyAction.CONSENT],
       [PartyStatus.SIGNATORY, PartyStatus.CONSENTED, PartyAction.CONSENT],
@@ -92,9 +95,7 @@ describe('partyMovesOfStage', () => {
   });
 
   it('records no consent at a computed rule’s ratification, nor at any other stage move', () => {
-    for (const kind of Object.values(EntryIntoForceKind).filter(
-      (k) => k !== EntryIntoForceKind.MANUAL,
-    )) {
+    for (const kind of [EntryIntoForceKind.ALL_PARTIES, EntryIntoForceKind.THRESHOLD]) {
       expect(partyMovesOfStage(WorkflowAction.RATIFY, kind, everyStatus, at)).toEqual([]);
     }
     for (const action of Object.values(WorkflowAction)) {

@@ -1,4 +1,4 @@
-import { EntryIntoForceKind } from './entry-into-force.js';
+import type { EntryIntoForceKind } from './entry-into-force.js';
 import {
   PartyAction,
   PartyMove,
@@ -7,6 +7,7 @@ import {
   type ConsentMeans,
   type PartyBindingState,
 } from './parties.js';
+import { COMPUTED_CONDITION } from './settle.js';
 import { AgreementStage, WorkflowAction } from './stages.js';
 
 /**
@@ -82,11 +83,11 @@ const CONSENTED_BY_RATIFY: ReadonlySet<PartyStatus> = new Set([
 /**
  * The parties' moves that follow a stage move `action` made as of `at`:
  * - ENTER_INTO_FORCE: every CONSENTED party becomes PARTY from `at` (PARTY_IN_FORCE).
- * - RATIFY under MANUAL: the agreement's ratification is the only record of its parties'
- *   consents (a bilateral agreement walked stage by stage, as the demo is), so every party still
- *   NEGOTIATING or SIGNATORY is CONSENTED as of `at`, by means unknown, as if registered at
- *   RATIFIED. A party that declared it will not be bound, or withdrew, stays so. Under the other
- *   kinds RATIFY follows from the consents themselves and records none.
+ * - RATIFY under MANUAL or FIXED_DATE: the agreement's ratification is the only record of its
+ *   parties' consents (a bilateral agreement walked stage by stage, as the demo is), so every
+ *   party still NEGOTIATING or SIGNATORY is CONSENTED as of `at`, by means unknown, as if
+ *   registered at RATIFIED. A party that declared it will not be bound, or withdrew, stays so.
+ *   Under ALL_PARTIES and THRESHOLD, RATIFY follows from the consents themselves and records none.
  * Each move is derived; parties not moved are not listed.
  */
 export function partyMovesOfStage(
@@ -109,7 +110,7 @@ export function partyMovesOfStage(
         derived(partyMove(party, PartyMove.PARTY_IN_FORCE, at), PartyMove.PARTY_IN_FORCE),
       );
   }
-  if (action === WorkflowAction.RATIFY && kind === EntryIntoForceKind.MANUAL) {
+  if (action === WorkflowAction.RATIFY && !COMPUTED_CONDITION.has(kind)) {
     return parties
       .filter((party) => CONSENTED_BY_RATIFY.has(party.status))
       .map((party) =>

@@ -6,3 +6,4 @@ export * from './parties.js';
 export * from './calendar.js';
 export * from './entry-into-force.js';
 export * from './binding.js';
+export * from './settle.js';

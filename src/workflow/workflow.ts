@@ -95,16 +95,26 @@ export function transition(
   return { agreement: { stage: row.to, stageEnteredAt: occurredAt, parties }, events };
 }
 
+/** Which of its derived moves an approval step makes (both, under the rule MANUAL). */
+export interface ApprovalDerivations {
+  /** The last required approval performs RATIFY. */
+  readonly ratify: boolean;
+  /** A party's rejection performs REJECT. */
+  readonly reject: boolean;
+}
+
 /**
  * Records one step of a party's domestic approval as of `occurredAt`. Steps move forward only,
  * may skip steps, and are possible only in PARLIAMENTARY_REVIEW. The derived moves follow in
- * the same outcome: the last required approval performs RATIFY, a rejection performs REJECT.
+ * the same outcome, as `derives` allows: the last required approval performs RATIFY, a
+ * rejection performs REJECT.
  */
 export function recordApprovalStep(
   agreement: AgreementState,
   partyCode: string,
   status: ApprovalStatus,
   occurredAt: Date,
+  derives: ApprovalDerivations = { ratify: true, reject: true },
 ): Outcome {
   const party = agreement.parties.find((candidate) => candidate.code === partyCode);
   if (!party) {
@@ -147,7 +157,11 @@ export function recordApprovalStep(
     derived: false,
   };
   const derivedAction = derivedMove(next, status);
-  if (!derivedAction) {
+  const allowed =
+    derivedAction === WorkflowAction.RATIFY
+      ? derives.ratify
+      : derivedAction === WorkflowAction.REJECT && derives.reject;
+  if (!derivedAction || !allowed) {
     return { agreement: next, events: [step] };
   }
   const derived = transition(next, derivedAction, occurredAt, true);
