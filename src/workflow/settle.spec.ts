@@ -39,17 +39,16 @@ const treaty = (
   rule: EntryIntoForceRule,
   parties: TreatyParty[],
   extra: Partial<TreatyState> = {},
-) =>
-  ({
-    stage: AgreementStage.SIGNED,
-    stageEnteredAt: d('1998-07-17'),
-    parties,
-    rule,
-    expiresAt: null,
-    conditionMetAt: null,
-    inForceAt: null,
-    ...extra,
-  }) as TreatyState;
+) => ({
+  stage: AgreementStage.SIGNED,
+  stageEnteredAt: d('1998-07-17'),
+  parties,
+  rule,
+  expiresAt: null,
+  conditionMetAt: null,
+  inForceAt: null,
+  ...extra,
+});
 
 /** The moves as [date, what, party] rows. */
 const rows = (settlement: Settlement) =>
