@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fanoutScenario } from './scenarios/fanout.js';
 import { growthScenario } from './scenarios/growth.js';
 import { listScenario } from './scenarios/list.js';
+import { multilateralScenario } from './scenarios/multilateral.js';
 import { postgresScenario } from './scenarios/postgres.js';
 import { queryScenario } from './scenarios/query.js';
 import { writesScenario } from './scenarios/writes.js';
@@ -55,6 +56,17 @@ const TARGETS: Target[] = [
   },
   { scenario: 'memory', measure: 'ratio', target: '<= 1.5', holds: (r) => r.memory.ratio <= 1.5 },
   { scenario: 'growth', measure: 'ratio', target: '<= 1.2', holds: (r) => r.growth.ratio <= 1.2 },
+  {
+    scenario: 'multilateral',
+    measure: 'ratio_vs_apollo / uncached / party_writes_ratio / sql 50 = 200',
+    target: '>= 1.0 / >= 0.5 / >= 0.5, errors = 0 / equal',
+    holds: (r) =>
+      r.multilateral.ratio_vs_apollo >= 1.0 &&
+      r.multilateral.uncached_ratio_vs_apollo >= 0.5 &&
+      r.multilateral.party_writes_ratio >= 0.5 &&
+      r.multilateral.errors === 0 &&
+      r.multilateral.sql_per_request_50 === r.multilateral.sql_per_request_200,
+  },
 ];
 
 const quick = process.argv.includes('--quick');
@@ -106,6 +118,7 @@ await scenario('fanout10k', async () => {
   };
 });
 await scenario('growth', () => growthScenario(settings));
+await scenario('multilateral', () => multilateralScenario(settings));
 await scenario('postgres', () => postgresScenario(settings));
 
 const verdicts = TARGETS.filter((t) => results[t.scenario]).map((t) => ({

@@ -387,9 +387,11 @@ describe("each party's path to being bound, over HTTP and WebSocket", () => {
       means: 'ACCESSION',
       occurredAt: '2019-02-01T00:00:00.000Z',
     });
+    // In force already, under MANUAL: bound from its own consent.
     expect(partyOf(acceded, 'PL')).toMatchObject({
-      status: 'CONSENTED',
+      status: 'PARTY',
       consentMeans: 'ACCESSION',
+      inForceFrom: '2019-02-01T00:00:00.000Z',
     });
     const added = (await events(treaty.id)).find((event: any) => event.type === 'PARTY_ADDED');
     expect(added).toMatchObject({
@@ -406,37 +408,62 @@ describe("each party's path to being bound, over HTTP and WebSocket", () => {
       'party.code': 'PL is already a party to this agreement',
     });
 
-    const notice = await act({
+    // A notice of 2020-02-29 took effect twelve months later, on the last day of February: the
+    // move is made at once, and the agreement, among three parties, stays in force.
+    const left = await act({
       agreementId: treaty.id,
-      partyCode: 'FR',
+      partyCode: 'DE',
       action: 'GIVE_WITHDRAWAL_NOTICE',
       occurredAt: '2020-02-29T00:00:00.000Z',
     });
-    expect(partyOf(notice, 'FR')).toMatchObject({
-      status: 'WITHDRAWING',
+    expect(left.stage).toBe('IN_FORCE');
+    expect(partyOf(left, 'DE')).toMatchObject({
+      status: 'WITHDRAWN',
       withdrawalNoticeAt: '2020-02-29T00:00:00.000Z',
       withdrawalEffectiveAt: '2021-02-28T00:00:00.000Z',
     });
-    const late = await refused(treaty.id, ACT, {
+    const effect = (await events(treaty.id)).at(-1);
+    expect(effect).toMatchObject({
+      partyCode: 'DE',
+      partyAction: 'WITHDRAWAL_EFFECTIVE',
+      partyStatus: 'WITHDRAWN',
+      occurredAt: '2021-02-28T00:00:00.000Z',
+      actor: 'system',
+    });
+    const tooSoon = await refused(treaty.id, ACT, {
       agreementId: treaty.id,
       partyCode: 'FR',
-      action: 'REVOKE_WITHDRAWAL_NOTICE',
-      occurredAt: '2021-03-01T00:00:00.000Z',
+      action: 'GIVE_WITHDRAWAL_NOTICE',
+      withdrawalEffectiveAt: new Date(Date.now() + 86_400_000).toISOString(),
     });
-    expect(late.extensions?.fields).toEqual({
-      occurredAt: expect.stringContaining('can be revoked only until then'),
+    expect(tooSoon.extensions?.fields).toEqual({
+      withdrawalEffectiveAt: expect.stringContaining('12 months'),
     });
-    const revoked = await act({
-      agreementId: treaty.id,
-      partyCode: 'FR',
-      action: 'REVOKE_WITHDRAWAL_NOTICE',
-      occurredAt: '2020-06-01T00:00:00.000Z',
-    });
-    expect(partyOf(revoked, 'FR')).toMatchObject({
+    const notice = await server.ok(
+      `mutation ($input: RecordPartyActionInput!) { recordPartyAction(input: $input) { ${FIELDS} scheduled { kind partyCode at } } }`,
+      {
+        input: {
+          agreementId: treaty.id,
+          partyCode: 'FR',
+          action: 'GIVE_WITHDRAWAL_NOTICE',
+          withdrawalEffectiveAt: '2099-01-01T00:00:00.000Z',
+        },
+      },
+    );
+    expect(partyOf(notice.recordPartyAction, 'FR')).toMatchObject({ status: 'WITHDRAWING' });
+    expect(notice.recordPartyAction.scheduled).toEqual([
+      { kind: 'WITHDRAWAL_EFFECTIVE', partyCode: 'FR', at: '2099-01-01T00:00:00.000Z' },
+    ]);
+    const revoked = await server.ok(
+      `mutation ($input: RecordPartyActionInput!) { recordPartyAction(input: $input) { ${FIELDS} scheduled { kind } } }`,
+      { input: { agreementId: treaty.id, partyCode: 'FR', action: 'REVOKE_WITHDRAWAL_NOTICE' } },
+    );
+    expect(partyOf(revoked.recordPartyAction, 'FR')).toMatchObject({
       status: 'PARTY',
       withdrawalNoticeAt: null,
       withdrawalEffectiveAt: null,
     });
+    expect(revoked.recordPartyAction.scheduled).toEqual([]);
 
     const ended = await AgreementFactory.create(server, {
       stage: 'EXPIRED',

@@ -97,8 +97,9 @@ export async function startStatusBaseline(
   name: keyof typeof BASELINE_FILE_VARIABLE,
   ratify: Child,
   id: string,
+  query = STATUS_QUERY,
 ): Promise<Child> {
-  const answer = await rawAnswer(ratify.graphqlUrl, STATUS_QUERY, { id });
+  const answer = await rawAnswer(ratify.graphqlUrl, query, { id });
   const file = join(scratch(), 'answer.json');
   writeFileSync(file, answer);
   const baseline = await Child.start(
@@ -107,7 +108,7 @@ export async function startStatusBaseline(
     { [BASELINE_FILE_VARIABLE[name]]: file },
     '/',
   );
-  const same = await rawAnswer(baseline.graphqlUrl, STATUS_QUERY, { id });
+  const same = await rawAnswer(baseline.graphqlUrl, query, { id });
   if (same !== answer) {
     await baseline.stop();
     throw new Error(`${name} does not answer the same bytes as Ratify:\n${same}\n${answer}`);

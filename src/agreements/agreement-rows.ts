@@ -67,6 +67,9 @@ export function agreementFrom(row: Row, parties: PartyEntity[]): AgreementEntity
     entryIntoForceRule: ruleFrom(row.entryIntoForce),
     withdrawalNoticeMonths: Number(row.withdrawalNoticeMonths),
     expiresAt: columns.dateOrNull(row.expiresAt),
+    conditionMetAt: columns.dateOrNull(row.conditionMetAt),
+    inForceAt: columns.dateOrNull(row.inForceAt),
+    nextMoveAt: columns.dateOrNull(row.nextMoveAt),
     parties,
   });
 }

@@ -15,7 +15,8 @@ import {
   type WorkflowEvent,
 } from '../workflow/index.js';
 import { agreementFrom, loadAgreement, partyFrom } from './agreement-rows.js';
-import type { AgreementEntity } from './entities/agreement.entity.js';
+import { saveSchedule, settleAgreement, settledEvent, storedRule } from './clauses.js';
+import { AgreementEntity } from './entities/agreement.entity.js';
 import type { PartyEntity } from './entities/party.entity.js';
 
 /**
@@ -75,11 +76,19 @@ export async function saveAgreement(
   agreement: AgreementEntity,
   values: Partial<AgreementEntity>,
   parties = agreement.parties,
+  bump = true,
 ): Promise<AgreementEntity> {
+  // The rule is a field of the entity and a JSON column of the row.
+  const { entryIntoForceRule, ...columns } = values;
   const [row] = await updateReturning(
     log.execute,
     'agreement',
-    { ...values, version: agreement.version + 1, updatedAt: new Date() },
+    {
+      ...columns,
+      ...(entryIntoForceRule ? { entryIntoForce: storedRule(entryIntoForceRule) } : {}),
+      version: agreement.version + (bump ? 1 : 0),
+      updatedAt: new Date(),
+    },
     { id: agreement.id, version: agreement.version },
   );
   if (!row) {
@@ -174,14 +183,86 @@ export async function applyOutcome(
     const moved = new Map(moves.map((move) => [move.party.code, move.party]));
     current = current.map((party) => ({ ...party, ...moved.get(party.code) }));
   }
-  const stored = new Map(agreement.parties.map((party) => [party.code, party]));
-  for (const [code, values] of changes) {
-    stored.set(code, await saveParty(log, agreement.id, code, values));
+  return commitChange(
+    log,
+    agreement,
+    { values: { stage, stageEnteredAt, signedAt }, parties: changes, events: newEvents },
+    record,
+  );
+}
+
+/** A copy of the agreement with these values and parties (for the clauses to look at). */
+export function withChanges(
+  agreement: AgreementEntity,
+  values: Partial<AgreementEntity>,
+  parties: PartyEntity[],
+): AgreementEntity {
+  return Object.assign(new AgreementEntity(), agreement, values, { parties });
+}
+
+/** One write's changes to an agreement, before the clauses have had their say. */
+export interface Change {
+  /** Columns of the agreement. */
+  readonly values: Partial<AgreementEntity>;
+  /** Columns of its parties, by code. */
+  readonly parties: ReadonlyMap<string, Partial<PartyEntity>>;
+  /** Its events, in order. */
+  readonly events: readonly NewEvent[];
+}
+
+/**
+ * Saves a write: its changes, then the moves the agreement's clauses make because of them (each
+ * its own event, actor `system`, dated by the clause: ratification when the condition is met,
+ * entry into force, parties bound, withdrawals taking effect, expiry), the schedule of the moves
+ * still ahead, and the next version, all in the caller's transaction. `bump: false` keeps the
+ * version (the moves made at registration belong to the creation).
+ */
+export async function commitChange(
+  log: LogWriter,
+  agreement: AgreementEntity,
+  change: Change,
+  record: { readonly actor: Principal | string; readonly sourceUrl?: string | null },
+  { now = new Date(), bump = true }: { now?: Date; bump?: boolean } = {},
+): Promise<AgreementEntity> {
+  const partyValues = new Map(change.parties);
+  const changed = withChanges(
+    agreement,
+    change.values,
+    agreement.parties.map((party) => ({ ...party, ...partyValues.get(party.code) })),
+  );
+  const settlement = settleAgreement(changed, now);
+  const actor = typeof record.actor === 'string' ? record.actor : record.actor.name;
+  const events = [
+    ...change.events,
+    ...settlement.moves.map((move) => settledEvent(changed, move, { ...record, actor })),
+  ];
+  const values: Partial<AgreementEntity> = { ...change.values };
+  if (settlement.moves.length > 0) {
+    const { stage, stageEnteredAt, conditionMetAt, inForceAt } = settlement.state;
+    Object.assign(values, { stage, stageEnteredAt, conditionMetAt, inForceAt });
+    const settled = new Map(settlement.state.parties.map((party) => [party.code, party]));
+    for (const move of settlement.moves) {
+      if ('party' in move) {
+        const code = move.party.party.code;
+        partyValues.set(code, {
+          ...partyValues.get(code),
+          ...bindingColumns(settled.get(code) ?? move.party.party),
+        });
+      }
+    }
   }
-  const saved = await saveAgreement(log, agreement, { stage, stageEnteredAt, signedAt }, [
-    ...stored.values(),
-  ]);
-  await log.append(newEvents);
+  const nextMoveAt = await saveSchedule(log, changed, settlement.scheduled);
+  if (nextMoveAt?.getTime() !== agreement.nextMoveAt?.getTime()) {
+    values.nextMoveAt = nextMoveAt;
+  }
+  const stored = new Map(agreement.parties.map((party) => [party.code, party]));
+  for (const [code, columns] of partyValues) {
+    if (Object.keys(columns).length > 0) {
+      stored.set(code, await saveParty(log, agreement.id, code, columns));
+    }
+  }
+  const saved = await saveAgreement(log, agreement, values, [...stored.values()], bump);
+  await log.append(events);
   return saved;
 }
 

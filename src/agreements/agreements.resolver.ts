@@ -1,4 +1,4 @@
-import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Extensions, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Authorize, CurrentPrincipal } from '../auth/authorize.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { Role } from '../auth/role.js';
@@ -13,6 +13,9 @@ import { UpdateAgreementInput } from './dto/update-agreement.input.js';
 import type { AgreementEntity } from './entities/agreement.entity.js';
 import { AgreementConnection, AgreementModel } from './models/agreement.model.js';
 import { Workflow } from './models/workflow.model.js';
+import { EntryIntoForce, ScheduledMove } from './models/entry-into-force.model.js';
+import { MAX_ITEMS } from '../common/query-limits.js';
+import { MAX_PARTIES } from './dto/party.input.js';
 
 @Resolver(() => AgreementModel)
 export class AgreementsResolver {
@@ -95,6 +98,23 @@ export class AgreementsResolver {
   })
   successor(@Parent() agreement: AgreementEntity) {
     return this.service.successorOf(agreement);
+  }
+
+  @ResolveField(() => EntryIntoForce, {
+    description:
+      'Its entry-into-force clause and where it stands: consents, share, missing parties, the day the condition was met, the date.',
+  })
+  entryIntoForce(@Parent() agreement: AgreementEntity) {
+    return this.service.entryIntoForce(agreement);
+  }
+
+  @ResolveField(() => [ScheduledMove], {
+    description:
+      'The moves the server will make on their dates (entry into force, parties bound, withdrawals taking effect, expiry), soonest first.',
+  })
+  @Extensions({ [MAX_ITEMS]: MAX_PARTIES + 2 })
+  scheduled(@Parent() agreement: AgreementEntity) {
+    return this.service.scheduled(agreement);
   }
 
   @ResolveField(() => AgreementEventConnection, {

@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { Role, roleAllows } from '../auth/role.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { encodeCursor, pageRequest, toConnection, type Connection } from '../common/pagination.js';
-import { Database, type Select } from '../database/database.service.js';
+import { columns, Database, type Select } from '../database/database.service.js';
 import { insertInto } from '../database/statements.js';
 import { AgreementEventType } from '../events/entities/agreement-event.entity.js';
 import { EventLog, type LogWriter } from '../events/event-log.service.js';
@@ -16,7 +16,16 @@ import {
   recordApprovalStep as approvalStepOutcome,
   registeredState,
   REJECTABLE_FROM,
+  COMPUTED_CONDITION,
+  FINAL_STAGES,
+  DEFAULT_WITHDRAWAL_NOTICE_MONTHS,
+  EntryIntoForceKind,
+  ruleRefusal,
+  validateEntryIntoForceRule,
   PARTY_STATUSES,
+  progressOf,
+  type ScheduledMove,
+  type ScheduledMoveKind,
   PARTY_TRANSITIONS,
   registeredBinding,
   STAGES,
@@ -29,19 +38,21 @@ import type { CreateAgreementInput } from './dto/create-agreement.input.js';
 import type { RecordApprovalStepInput } from './dto/record-approval-step.input.js';
 import {
   DETAIL_FIELDS,
+  CLAUSE_FIELDS,
   type DetailField,
   type UpdateAgreementInput,
 } from './dto/update-agreement.input.js';
 import { loadAgreements, withParties } from './agreement-rows.js';
 import {
   applyOutcome,
+  commitChange,
   bindingColumns,
   lockForChange,
   reload,
-  saveAgreement,
   stateOf,
 } from './agreement-writes.js';
 import type { AgreementEntity } from './entities/agreement.entity.js';
+import { normalizedRule, settleAgreement, storedRule, treatyStateOf } from './clauses.js';
 import { once } from './idempotency.js';
 import type { Workflow } from './models/workflow.model.js';
 
@@ -140,6 +151,27 @@ export class AgreementsService {
     );
   }
 
+  /** The agreement's clause and where it stands (computed from its parties: no statement). */
+  entryIntoForce(agreement: AgreementEntity) {
+    return { rule: agreement.entryIntoForceRule, ...progressOf(treatyStateOf(agreement)) };
+  }
+
+  /** Its scheduled moves, soonest first; no statement when it has none. */
+  async scheduled(agreement: AgreementEntity): Promise<ScheduledMove[]> {
+    if (!agreement.nextMoveAt) {
+      return [];
+    }
+    const rows = await this.db.select<{ kind: ScheduledMoveKind; partyCode: string; at: unknown }>(
+      'SELECT "kind", "partyCode", "at" FROM "scheduled_move" WHERE "agreementId" = ? ORDER BY "at", "kind", "partyCode"',
+      [agreement.id],
+    );
+    return rows.map((row) => ({
+      kind: row.kind,
+      partyCode: row.partyCode || null,
+      at: columns.date(row.at),
+    }));
+  }
+
   /** The stage table as the `workflow` query shows it. */
   workflow(): Workflow {
     return {
@@ -198,11 +230,18 @@ export class AgreementsService {
   ): Promise<AgreementEntity> {
     const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
     const occurredAt = input.occurredAt ?? new Date();
+    // Under ALL_PARTIES and THRESHOLD the consents ratify; under any rule but MANUAL one
+    // party's domestic no does not reject the agreement (docs/multilateral.md).
+    const kind = agreement.entryIntoForceRule.kind;
     const outcome = approvalStepOutcome(
       stateOf(agreement),
       input.partyCode,
       input.status,
       occurredAt,
+      {
+        ratify: !COMPUTED_CONDITION.has(kind),
+        reject: kind === EntryIntoForceKind.MANUAL,
+      },
     );
     // A vote is recorded whole: counts not given are unknown, not carried over.
     const counts = [input.votesFor, input.votesAgainst, input.abstentions];
@@ -233,6 +272,11 @@ export class AgreementsService {
     const now = new Date();
     const state = registeredState(stage, input.parties, input.stageEnteredAt ?? now);
     const binding = bindingColumns(registeredBinding(stage, state.stageEnteredAt));
+    const rule = normalizedRule(input.entryIntoForce);
+    const ruleErrors = validateEntryIntoForceRule(rule, input.parties);
+    if (Object.keys(ruleErrors).length > 0) {
+      throw DomainError.badInput(ruleErrors);
+    }
     if (input.predecessorId) {
       await checkPredecessor(log.select, input.predecessorId, null);
     }
@@ -260,6 +304,10 @@ export class AgreementsService {
         stage,
         stageEnteredAt: state.stageEnteredAt,
         signedAt: stage === AgreementStage.SIGNED ? state.stageEnteredAt : null,
+        entryIntoForce: storedRule(rule),
+        withdrawalNoticeMonths: input.withdrawalNoticeMonths ?? DEFAULT_WITHDRAWAL_NOTICE_MONTHS,
+        expiresAt: input.expiresAt ?? null,
+        inForceAt: stage === AgreementStage.IN_FORCE ? state.stageEnteredAt : null,
         version: 1,
         createdSequence: created.sequence,
         searchText: searchTextOf(input),
@@ -286,7 +334,19 @@ export class AgreementsService {
         ...binding,
       })),
     );
-    return reload(log, id);
+    // Registered with its clauses: what they make due by now belongs to the registration.
+    const registered = await reload(log, id);
+    const settlement = settleAgreement(registered, now);
+    if (settlement.moves.length === 0 && settlement.scheduled.length === 0) {
+      return registered;
+    }
+    return commitChange(
+      log,
+      registered,
+      { values: {}, parties: new Map(), events: [] },
+      { actor, sourceUrl: input.sourceUrl },
+      { now, bump: false },
+    );
   }
 
   /** A workflow action inside a caller's transaction. */
@@ -297,6 +357,19 @@ export class AgreementsService {
   ): Promise<AgreementEntity> {
     const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
     const occurredAt = input.occurredAt ?? new Date();
+    const refusal = ruleRefusal(agreement.entryIntoForceRule.kind, input.action);
+    if (refusal) {
+      throw new DomainError(
+        ErrorCode.INVALID_TRANSITION,
+        `Cannot ${input.action} an agreement in ${agreement.stage}: ${refusal}.`,
+        {
+          stage: agreement.stage,
+          action: input.action,
+          availableActions: agreement.availableActions,
+          reason: refusal,
+        },
+      );
+    }
     const outcome = transition(stateOf(agreement), input.action, occurredAt);
     return applyOutcome(log, agreement, outcome, { ...input, actor, occurredAt });
   }
@@ -306,20 +379,25 @@ export class AgreementsService {
     input: UpdateAgreementInput,
     actor: Principal,
   ): Promise<AgreementEntity> {
-    const given = DETAIL_FIELDS.filter((field) => input[field] !== undefined);
+    const fields = [...DETAIL_FIELDS, ...CLAUSE_FIELDS];
+    const given = fields.filter((field) => input[field] !== undefined);
     if (given.length === 0) {
       throw DomainError.badInput({
-        input: `give at least one of ${DETAIL_FIELDS.join(', ')} to change`,
+        input: `give at least one of ${fields.join(', ')} to change`,
       });
     }
     const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
     const changes: Partial<Pick<AgreementEntity, DetailField>> = {};
-    for (const field of given) {
+    for (const field of DETAIL_FIELDS.filter((name) => input[name] !== undefined)) {
       if (input[field] !== agreement[field]) {
         Object.assign(changes, { [field]: input[field] });
       }
     }
-    const changedFields = DETAIL_FIELDS.filter((field) => field in changes);
+    const clauses = clauseChanges(agreement, input);
+    const changedFields = fields.filter(
+      (field) =>
+        field in changes || (field === 'entryIntoForce' ? 'entryIntoForceRule' : field) in clauses,
+    );
     if (changedFields.length === 0) {
       return agreement;
     }
@@ -327,23 +405,81 @@ export class AgreementsService {
       await checkPredecessor(log.select, changes.predecessorId, agreement.id);
     }
     const next = { ...agreement, ...changes };
-    const saved = await saveAgreement(log, agreement, {
-      ...changes,
-      searchText: searchTextOf(next),
-    });
-    await log.append([
+    return commitChange(
+      log,
+      agreement,
       {
-        agreementId: agreement.id,
-        type: AgreementEventType.DETAILS_UPDATED,
-        occurredAt: input.occurredAt ?? new Date(),
-        actor: actor.name,
-        note: input.note ?? null,
-        sourceUrl: input.sourceUrl ?? null,
-        changedFields,
+        values: { ...changes, ...clauses, searchText: searchTextOf(next) },
+        parties: new Map(),
+        events: [
+          {
+            agreementId: agreement.id,
+            type: AgreementEventType.DETAILS_UPDATED,
+            occurredAt: input.occurredAt ?? new Date(),
+            actor: actor.name,
+            note: input.note ?? null,
+            sourceUrl: input.sourceUrl ?? null,
+            changedFields,
+          },
+        ],
       },
-    ]);
-    return saved;
+      { actor, sourceUrl: input.sourceUrl },
+    );
   }
+}
+
+/** Stages in which the entry-into-force rule can no longer change: it has done its work. */
+const RULE_FIXED: ReadonlySet<AgreementStage> = new Set([
+  AgreementStage.IN_FORCE,
+  AgreementStage.EXPIRED,
+  AgreementStage.TERMINATED,
+  AgreementStage.WITHDRAWN,
+]);
+
+/**
+ * The clauses an update changes (as the entity's fields), or a
+ * BAD_USER_INPUT naming each bad one: a rule invalid for the parties, a rule changed once the
+ * agreement is in force (or otherwise final), an expiry set on an agreement that has ended.
+ */
+function clauseChanges(
+  agreement: AgreementEntity,
+  input: UpdateAgreementInput,
+): Partial<AgreementEntity> {
+  const changed: Partial<AgreementEntity> = {};
+  const problems: Record<string, string> = {};
+  if (input.entryIntoForce !== undefined) {
+    const rule = normalizedRule(input.entryIntoForce);
+    if (storedRule(rule) !== storedRule(agreement.entryIntoForceRule)) {
+      if (RULE_FIXED.has(agreement.stage)) {
+        problems.entryIntoForce = `the agreement is ${agreement.stage}: its entry-into-force rule can no longer change`;
+      }
+      Object.assign(problems, validateEntryIntoForceRule(rule, agreement.parties));
+      // A condition met under the old rule says nothing under the new one.
+      Object.assign(changed, { entryIntoForceRule: rule, conditionMetAt: null });
+    }
+  }
+  if (
+    input.withdrawalNoticeMonths !== undefined &&
+    input.withdrawalNoticeMonths !== agreement.withdrawalNoticeMonths
+  ) {
+    if (input.withdrawalNoticeMonths === null) {
+      problems.withdrawalNoticeMonths = 'give a number of months (12 is the usual period)';
+    }
+    changed.withdrawalNoticeMonths = input.withdrawalNoticeMonths ?? undefined;
+  }
+  if (
+    input.expiresAt !== undefined &&
+    (input.expiresAt?.getTime() ?? null) !== (agreement.expiresAt?.getTime() ?? null)
+  ) {
+    if (FINAL_STAGES.has(agreement.stage)) {
+      problems.expiresAt = `the agreement is ${agreement.stage}, a final stage`;
+    }
+    changed.expiresAt = input.expiresAt;
+  }
+  if (Object.keys(problems).length > 0) {
+    throw DomainError.badInput(problems);
+  }
+  return changed;
 }
 
 /** A predecessor must exist, not be the agreement itself or its own successor, and be free. */

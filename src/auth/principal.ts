@@ -15,5 +15,13 @@ export const SYSTEM_ACTOR = 'system';
 /** The actor of the demo data. */
 export const DEMO_SEED: Principal = { name: 'demo-seed', role: Role.ADMIN, tokenId: null };
 
+/** The actor of `npm run import`. */
+export const IMPORT_ACTOR: Principal = { name: 'import', role: Role.EDITOR, tokenId: null };
+
 /** Names no API token may take, since events already use them for other actors. */
-export const RESERVED_ACTOR_NAMES = [BOOTSTRAP_ADMIN.name, SYSTEM_ACTOR, DEMO_SEED.name];
+export const RESERVED_ACTOR_NAMES = [
+  BOOTSTRAP_ADMIN.name,
+  SYSTEM_ACTOR,
+  DEMO_SEED.name,
+  IMPORT_ACTOR.name,
+];

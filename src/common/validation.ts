@@ -23,11 +23,12 @@ import { DomainError } from './domain-error.js';
 export const Trim = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
-/** Upper-cases and trims a string input (party codes). */
-export const UpperCase = () =>
-  Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toUpperCase() : value,
-  );
+/** Upper-cases and trims a string input (party codes); with `each`, every string of a list. */
+export const UpperCase = ({ each = false } = {}) =>
+  Transform(({ value }: { value: unknown }) => {
+    const upper = (item: unknown) => (typeof item === 'string' ? item.trim().toUpperCase() : item);
+    return each && Array.isArray(value) ? value.map(upper) : upper(value);
+  });
 
 /** Text without control characters; `multiline` allows line breaks and tabs. */
 export const IsPlainText = ({ multiline = false } = {}) =>

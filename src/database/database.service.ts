@@ -69,7 +69,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
   private tail: Promise<unknown> = Promise.resolve();
   /** SQLite: the writes waiting for the next COMMIT. */
   private group: WriteGroup | null = null;
-  private readonly dialect: 'sqlite' | 'postgres';
+  readonly dialect: 'sqlite' | 'postgres';
   /** SQLite: the connection TypeORM opened, which writes go through. */
   private readonly writer: BetterSqlite3.Database | null = null;
   /** SQLite file: a read-only connection for reads outside transactions. */

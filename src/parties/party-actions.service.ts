@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { partyFrom } from '../agreements/agreement-rows.js';
 import {
   bindingColumns,
+  commitChange,
   lockForChange,
+  withChanges,
   partyEvent,
-  saveAgreement,
-  saveParty,
-  type ChangeRecord,
 } from '../agreements/agreement-writes.js';
 import { MAX_PARTIES } from '../agreements/dto/create-agreement.input.js';
 import type { AgreementEntity } from '../agreements/entities/agreement.entity.js';
@@ -26,6 +25,7 @@ import {
   registeredBinding,
   withdrawalEffectiveAt,
   AgreementStage,
+  validateEntryIntoForceRule,
 } from '../workflow/index.js';
 import type { AddPartyInput } from './dto/add-party.input.js';
 import type { RecordPartyActionInput } from './dto/record-party-action.input.js';
@@ -62,6 +62,26 @@ export class PartyActionsService {
     const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
     const party = partyOf(agreement, input.partyCode);
     const occurredAt = input.occurredAt ?? new Date();
+    if (
+      input.action === PartyAction.CONSENT &&
+      agreement.conditionMetAt &&
+      occurredAt.getTime() < agreement.conditionMetAt.getTime()
+    ) {
+      // The log never rewrites a derived move: history is loaded in date order.
+      throw DomainError.badInput({
+        occurredAt: `${occurredAt.toISOString()} is before the day the condition of entry into force was met (${agreement.conditionMetAt.toISOString().slice(0, 10)}), which this consent would have changed: record consents in date order`,
+      });
+    }
+    const noticeEnds = withdrawalEffectiveAt(occurredAt, agreement.withdrawalNoticeMonths);
+    if (
+      input.action === PartyAction.GIVE_WITHDRAWAL_NOTICE &&
+      input.withdrawalEffectiveAt &&
+      input.withdrawalEffectiveAt.getTime() < noticeEnds.getTime()
+    ) {
+      throw DomainError.badInput({
+        withdrawalEffectiveAt: `${input.withdrawalEffectiveAt.toISOString()} is before the notice period of ${agreement.withdrawalNoticeMonths} months ends (${noticeEnds.toISOString()}); a notice may name a later date, not an earlier one`,
+      });
+    }
     const next = partyTransition(
       agreement.stage,
       agreement.signedAt,
@@ -73,36 +93,36 @@ export class PartyActionsService {
         occurredAt,
         withdrawalEffectiveAt:
           input.action === PartyAction.GIVE_WITHDRAWAL_NOTICE
-            ? (input.withdrawalEffectiveAt ??
-              withdrawalEffectiveAt(occurredAt, agreement.withdrawalNoticeMonths))
+            ? (input.withdrawalEffectiveAt ?? noticeEnds)
             : input.withdrawalEffectiveAt,
       },
     );
-    const record: ChangeRecord = { ...input, actor, occurredAt };
-    const saved = await saveParty(log, agreement.id, party.code, bindingColumns(next));
-    const result = await saveAgreement(
+    return commitChange(
       log,
       agreement,
-      {},
-      agreement.parties.map((candidate) => (candidate.code === party.code ? saved : candidate)),
+      {
+        values: {},
+        parties: new Map([[party.code, bindingColumns(next)]]),
+        events: [
+          partyEvent(
+            agreement.id,
+            {
+              party: next,
+              action: input.action,
+              means: input.means ?? null,
+              reference: input.reference ?? null,
+              derived: false,
+            },
+            { ...input, actor, occurredAt },
+          ),
+        ],
+      },
+      { actor, sourceUrl: input.sourceUrl },
     );
-    await log.append([
-      partyEvent(
-        agreement.id,
-        {
-          party: next,
-          action: input.action,
-          means: input.means ?? null,
-          reference: input.reference ?? null,
-          derived: false,
-        },
-        record,
-      ),
-    ]);
-    return result;
   }
 
-  private async addPartyIn(
+  /** Adds a party inside a caller's transaction (the import adds a table's participants). */
+  async addPartyIn(
     log: LogWriter,
     input: AddPartyInput,
     actor: Principal,
@@ -156,21 +176,41 @@ export class PartyActionsService {
       agreement.id,
       party.code,
     ]);
-    const added = partyFrom(row, agreement.id);
-    const result = await saveAgreement(log, agreement, {}, [...agreement.parties, added]);
-    await log.append([
+    const joined = withChanges(agreement, {}, [...agreement.parties, partyFrom(row, agreement.id)]);
+
+    const ruleErrors = validateEntryIntoForceRule(joined.entryIntoForceRule, joined.parties);
+    if (Object.keys(ruleErrors).length > 0) {
+      // A share needs every party's weight: the rule decides what a new party must bring.
+      throw DomainError.badInput(
+        Object.fromEntries(
+          Object.entries(ruleErrors).map(([field, message]) => [
+            field.startsWith('entryIntoForce.share') ? 'party.weight' : field,
+            message,
+          ]),
+        ),
+      );
+    }
+    return commitChange(
+      log,
+      joined,
       {
-        agreementId: agreement.id,
-        type: AgreementEventType.PARTY_ADDED,
-        occurredAt,
-        actor: actor.name,
-        note: input.note ?? null,
-        sourceUrl: input.sourceUrl ?? null,
-        partyCode: party.code,
-        partyStatus: PartyStatus.NEGOTIATING,
+        values: {},
+        parties: new Map(),
+        events: [
+          {
+            agreementId: agreement.id,
+            type: AgreementEventType.PARTY_ADDED,
+            occurredAt,
+            actor: actor.name,
+            note: input.note ?? null,
+            sourceUrl: input.sourceUrl ?? null,
+            partyCode: party.code,
+            partyStatus: PartyStatus.NEGOTIATING,
+          },
+        ],
       },
-    ]);
-    return result;
+      { actor, sourceUrl: input.sourceUrl },
+    );
   }
 }
 

@@ -68,6 +68,21 @@ export const COMPUTED_CONDITION: ReadonlySet<EntryIntoForceKind> = new Set([
   EntryIntoForceKind.THRESHOLD,
 ]);
 
+/**
+ * Why an admin may not perform `action` by hand under this rule, or null: under ALL_PARTIES and
+ * THRESHOLD the consents ratify the agreement, and under every rule but MANUAL the server enters
+ * it into force on the date its clause gives.
+ */
+export function ruleRefusal(kind: EntryIntoForceKind, action: WorkflowAction): string | null {
+  if (action === WorkflowAction.RATIFY && COMPUTED_CONDITION.has(kind)) {
+    return `under ${kind} the agreement is ratified when its parties' consents meet its condition; record them with recordPartyAction`;
+  }
+  if (action === WorkflowAction.ENTER_INTO_FORCE && kind !== EntryIntoForceKind.MANUAL) {
+    return `under ${kind} the server enters it into force on the date its clause gives (see entryIntoForce and scheduled)`;
+  }
+  return null;
+}
+
 /** Statuses whose consent counts towards the condition. */
 const COUNTING: ReadonlySet<PartyStatus> = new Set([
   PartyStatus.CONSENTED,

@@ -32,6 +32,9 @@ export interface CreateAgreementInput {
   stageEnteredAt?: string | null;
   note?: string | null;
   sourceUrl?: string | null;
+  entryIntoForce?: Record<string, unknown> | null;
+  withdrawalNoticeMonths?: number | null;
+  expiresAt?: string | null;
 }
 
 let counter = 0;

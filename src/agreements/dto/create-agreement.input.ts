@@ -20,9 +20,10 @@ import { DateTime } from '../../common/date-time.scalar.js';
 import { IsPlainText, IsWorldDate, Trim } from '../../common/validation.js';
 import { AgreementKind, AgreementStage } from '../../workflow/index.js';
 import { SourcedInput } from './change-record.input.js';
-import { PartyInput } from './party.input.js';
+import { EntryIntoForceRuleInput } from './entry-into-force-rule.input.js';
+import { MAX_PARTIES, PartyInput } from './party.input.js';
 
-export const MAX_PARTIES = 250;
+export { MAX_PARTIES };
 
 @InputType()
 export class CreateAgreementInput extends SourcedInput {
@@ -94,4 +95,34 @@ export class CreateAgreementInput extends SourcedInput {
   @IsDate()
   @IsWorldDate()
   stageEnteredAt?: Date | null;
+
+  @Field(() => EntryIntoForceRuleInput, {
+    nullable: true,
+    description:
+      'Its own entry-into-force clause; MANUAL (an admin performs ENTER_INTO_FORCE) when omitted.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EntryIntoForceRuleInput)
+  entryIntoForce?: EntryIntoForceRuleInput | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Calendar months from a withdrawal notice to its effect; 12 when omitted (VCLT art 56).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(120)
+  withdrawalNoticeMonths?: number | null;
+
+  @Field(() => DateTime, {
+    nullable: true,
+    description: 'When it expires once in force (the server performs EXPIRE then).',
+  })
+  @IsOptional()
+  @IsDate()
+  @IsWorldDate({ future: true })
+  expiresAt?: Date | null;
 }

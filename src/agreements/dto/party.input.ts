@@ -11,6 +11,9 @@ import {
 } from 'class-validator';
 import { IsPartyCode, IsPlainText, Trim, UpperCase } from '../../common/validation.js';
 
+/** The most parties an agreement may have: more than the 251 party codes would never be needed. */
+export const MAX_PARTIES = 250;
+
 @InputType()
 export class PartyInput {
   @Field({ description: 'ISO 3166-1 alpha-2 code (US, KR, ...), unique within the agreement.' })

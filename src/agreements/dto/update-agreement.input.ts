@@ -14,9 +14,13 @@ export const DETAIL_FIELDS = [
 ] as const;
 export type DetailField = (typeof DETAIL_FIELDS)[number];
 
+/** The clauses updateAgreement may change too (the rule only until the agreement is in force). */
+export const CLAUSE_FIELDS = ['entryIntoForce', 'withdrawalNoticeMonths', 'expiresAt'] as const;
+export type ClauseField = (typeof CLAUSE_FIELDS)[number];
+
 /** The details, each optional; null clears an optional one. */
 const AgreementDetails = PartialType(
-  PickType(CreateAgreementInput, DETAIL_FIELDS),
+  PickType(CreateAgreementInput, [...DETAIL_FIELDS, ...CLAUSE_FIELDS]),
   // Validate explicit nulls too, so that `title: null` is refused instead of clearing the title.
   { skipNullProperties: false },
 );

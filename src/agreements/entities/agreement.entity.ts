@@ -1,5 +1,6 @@
 import {
   availableActions,
+  ruleRefusal,
   type AgreementKind,
   type AgreementStage,
   type EntryIntoForceRule,
@@ -40,11 +41,22 @@ export class AgreementEntity {
   /** When an agreement in force expires, if it does. */
   expiresAt: Date | null;
 
+  /** The day its condition of entry into force was met (it ratified by it); it never moves. */
+  conditionMetAt: Date | null;
+
+  /** The date it entered into force, once it did. */
+  inForceAt: Date | null;
+
+  /** The date of its next scheduled move; null when none is scheduled. */
+  nextMoveAt: Date | null;
+
   /** Not a column: the service loads the parties with the agreement, in their given order. */
   parties: PartyEntity[];
 
   /** The workflow actions whose guard passes now (derived, never stored). */
   get availableActions(): WorkflowAction[] {
-    return availableActions(this);
+    return availableActions(this).filter(
+      (action) => !ruleRefusal(this.entryIntoForceRule.kind, action),
+    );
   }
 }

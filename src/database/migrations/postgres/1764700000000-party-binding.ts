@@ -1,7 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { addPartyBinding, dropPartyBinding, type DialectTypes } from '../shared/party-binding.js';
-
-const TYPES: DialectTypes = { instant: 'timestamptz', real: 'double precision' };
+import { POSTGRES_TYPES as TYPES } from '../shared/dialect-types.js';
+import { addPartyBinding, dropPartyBinding } from '../shared/party-binding.js';
 
 /** Each party's path to being bound: see `../shared/party-binding.ts`. */
 export class PartyBinding1764700000000 implements MigrationInterface {

@@ -1,12 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 
-/** The column types that differ between the two dialects. */
-export interface DialectTypes {
-  /** A point in time: `datetime` (UTC text) on SQLite, `timestamptz` on PostgreSQL. */
-  readonly instant: string;
-  /** A floating-point number. */
-  readonly real: string;
-}
+import type { DialectTypes } from './dialect-types.js';
 
 const PARTY_COLUMNS = (t: DialectTypes) => [
   `"status" varchar NOT NULL DEFAULT 'NEGOTIATING'`,
