@@ -184,6 +184,15 @@ function writeBenchmarksTable(r: any, targets: (Target & { met: boolean })[]) {
       `${r.growth.ratio} × small`,
     ],
   ];
+  const ml = r.multilateral;
+  if (ml) {
+    rows.push([
+      'multilateral',
+      `${ml.parties} parties (${ml.consented} consented): ${ml.ratify_rps} req/s; read cache off ${ml.uncached_rps} req/s (${ml.uncached_ratio_vs_apollo} of bare-apollo); ${ml.sql_per_request_50} SQL statements for 50 parties, ${ml.sql_per_request_200} for 200; party actions ${ml.party_actions_per_s}/s against stage writes ${ml.stage_writes_per_s}/s (${ml.party_writes_ratio}); ${ml.errors} errors`,
+      `bare-apollo ${ml.apollo_rps} req/s`,
+      `${ml.ratio_vs_apollo} of bare-apollo`,
+    ]);
+  }
   const pg = r.postgres;
   if (pg) {
     rows.push([

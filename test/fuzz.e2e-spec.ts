@@ -142,6 +142,23 @@ const means = enumOf(
   'NOTIFICATION',
   'EXCHANGE_OF_INSTRUMENTS',
 );
+const rule = fc.record(
+  {
+    kind: enumOf('MANUAL', 'ALL_PARTIES', 'THRESHOLD', 'FIXED_DATE'),
+    instruments: int,
+    share: fc.oneof(fc.double(), int),
+    requiredParties: fc.oneof(
+      fc.array(fc.constantFrom('US', 'KR', 'kr', 'ZZ', 'FR', ''), { maxLength: 4 }),
+      text,
+    ),
+    daysAfter: int,
+    monthStart: fc.oneof(fc.boolean(), text),
+    date,
+    laterDaysAfter: int,
+    laterMonthStart: fc.boolean(),
+  },
+  { requiredKeys: [] },
+);
 const code = fc.oneof(fc.constantFrom('US', 'KR', 'kr', 'UK', 'EU', 'ZZ', 'USA', ''), text);
 const party = fc.record(
   {
@@ -228,6 +245,9 @@ describe('fuzzing every mutation', () => {
           stageEnteredAt: date,
           note: text,
           sourceUrl: fc.oneof(fc.webUrl(), text),
+          entryIntoForce: fc.option(rule),
+          withdrawalNoticeMonths: int,
+          expiresAt: date,
         }),
       }),
     ],
@@ -243,6 +263,9 @@ describe('fuzzing every mutation', () => {
           summary: fc.option(text),
           termYears: fc.option(int),
           predecessorId: fc.option(id(known)),
+          entryIntoForce: fc.option(rule),
+          withdrawalNoticeMonths: fc.option(int),
+          expiresAt: fc.option(date),
           expectedVersion: int,
           occurredAt: date,
           note: text,

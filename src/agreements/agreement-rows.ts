@@ -8,41 +8,14 @@ import {
   type EntryIntoForceRule,
   type PartyStatus,
 } from '../workflow/index.js';
+import type { AgreementCache } from './agreement-cache.js';
 import { AgreementEntity } from './entities/agreement.entity.js';
 import { PartyEntity } from './entities/party.entity.js';
 
 /**
- * Agreements read with plain SQL, the hot path of every query: one statement for agreements with
- * their parties, two for a page of them.
+ * Agreements read with plain SQL, the hot path of every query: two statements for agreements with
+ * their parties, one page of them or one.
  */
-
-const PARTY_COLUMNS = [
-  'code',
-  'position',
-  'name',
-  'legislature',
-  'approvalRequired',
-  'approvalStatus',
-  'approvalUpdatedAt',
-  'votesFor',
-  'votesAgainst',
-  'abstentions',
-  'status',
-  'weight',
-  'signedAt',
-  'consentMeans',
-  'consentedAt',
-  'consentReference',
-  'inForceFrom',
-  'withdrawalNoticeAt',
-  'withdrawalEffectiveAt',
-  'provisionalApplicationFrom',
-  'lastActionAt',
-];
-
-/** The agreement columns, and each party column prefixed `party_`: one row per party. */
-const WITH_PARTIES = `SELECT a.*, ${PARTY_COLUMNS.map((column) => `p."${column}" AS "party_${column}"`).join(', ')}
-  FROM "agreement" a JOIN "party" p ON p."agreementId" = a."id"`;
 
 type Row = Record<string, unknown>;
 
@@ -83,9 +56,9 @@ function ruleFrom(value: unknown): EntryIntoForceRule {
   return { ...stored, date: stored.date ? new Date(stored.date) : null };
 }
 
-/** A party from its row; `prefix` names its columns in a row joined with its agreement. */
-export function partyFrom(row: Row, agreementId: string, prefix = ''): PartyEntity {
-  const column = (name: string) => row[prefix + name];
+/** A party from its row. */
+export function partyFrom(row: Row, agreementId: string): PartyEntity {
+  const column = (name: string) => row[name];
   return Object.assign(new PartyEntity(), {
     agreementId,
     code: column('code') as string,
@@ -114,29 +87,22 @@ export function partyFrom(row: Row, agreementId: string, prefix = ''): PartyEnti
 
 /**
  * The agreements whose `column` (their id, or their predecessor's) is one of `values`, each with
- * its parties: one statement.
+ * its parties: two statements, the agreements' rows and their parties' (a join would repeat
+ * every agreement column on each of up to 250 party rows).
  */
 export async function loadAgreements(
   select: Select,
   column: 'id' | 'predecessorId',
   values: readonly string[],
+  cache?: AgreementCache,
+  scope?: object,
 ): Promise<AgreementEntity[]> {
   const rows = await select(
-    `${WITH_PARTIES} WHERE a."${column}" IN (${values.map(() => '?').join(', ')})
-     ORDER BY a."createdSequence", p."position"`,
+    `SELECT * FROM "agreement" WHERE "${column}" IN (${values.map(() => '?').join(', ')})
+     ORDER BY "createdSequence"`,
     values,
   );
-  const byAgreement = new Map<string, Row[]>();
-  for (const row of rows) {
-    const id = row.id as string;
-    byAgreement.set(id, [...(byAgreement.get(id) ?? []), row]);
-  }
-  return [...byAgreement.entries()].map(([id, own]) =>
-    agreementFrom(
-      own[0],
-      own.map((row) => partyFrom(row, id, 'party_')),
-    ),
-  );
+  return cache ? cache.withParties(select, rows, scope) : withParties(select, rows);
 }
 
 /** The agreement whose `column` is `value`, or null. */
@@ -144,8 +110,10 @@ export async function loadAgreement(
   select: Select,
   column: 'id' | 'predecessorId',
   value: string,
+  cache?: AgreementCache,
+  scope?: object,
 ): Promise<AgreementEntity | null> {
-  const [agreement] = await loadAgreements(select, column, [value]);
+  const [agreement] = await loadAgreements(select, column, [value], cache, scope);
   return agreement ?? null;
 }
 
@@ -161,7 +129,12 @@ export async function withParties(select: Select, rows: Row[]): Promise<Agreemen
   const byAgreement = new Map<string, PartyEntity[]>();
   for (const row of parties) {
     const party = partyFrom(row, row.agreementId as string);
-    byAgreement.set(party.agreementId, [...(byAgreement.get(party.agreementId) ?? []), party]);
+    const own = byAgreement.get(party.agreementId);
+    if (own) {
+      own.push(party);
+    } else {
+      byAgreement.set(party.agreementId, [party]);
+    }
   }
   return rows.map((row) => agreementFrom(row, byAgreement.get(row.id as string) ?? []));
 }

@@ -14,6 +14,7 @@ import {
   type PartyUpdate,
   type WorkflowEvent,
 } from '../workflow/index.js';
+import type { AgreementCache } from './agreement-cache.js';
 import { agreementFrom, loadAgreement, partyFrom } from './agreement-rows.js';
 import { saveSchedule, settleAgreement, settledEvent, storedRule } from './clauses.js';
 import { AgreementEntity } from './entities/agreement.entity.js';
@@ -42,13 +43,17 @@ export async function reload(log: LogWriter, id: string): Promise<AgreementEntit
   return agreement;
 }
 
-/** Loads an agreement to change it, refusing an unknown one or a stale `expectedVersion`. */
+/**
+ * Loads an agreement to change it, refusing an unknown one or a stale `expectedVersion`; its
+ * parties from `cache` when it remembers them at the version read.
+ */
 export async function lockForChange(
   log: LogWriter,
   id: string,
   expectedVersion: number | null | undefined,
+  cache?: AgreementCache,
 ): Promise<AgreementEntity> {
-  const agreement = await loadAgreement(log.select, 'id', id);
+  const agreement = await loadAgreement(log.select, 'id', id, cache, log.scope);
   if (!agreement) {
     throw DomainError.notFound('agreement', id);
   }

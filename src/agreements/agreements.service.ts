@@ -42,7 +42,8 @@ import {
   type DetailField,
   type UpdateAgreementInput,
 } from './dto/update-agreement.input.js';
-import { loadAgreements, withParties } from './agreement-rows.js';
+import { AgreementCache } from './agreement-cache.js';
+import { loadAgreements } from './agreement-rows.js';
 import {
   applyOutcome,
   commitChange,
@@ -67,6 +68,7 @@ export class AgreementsService {
   constructor(
     private readonly db: Database,
     private readonly log: EventLog,
+    private readonly cache: AgreementCache,
   ) {}
 
   // --- Reads ---------------------------------------------------------------------------------
@@ -90,12 +92,9 @@ export class AgreementsService {
   private loader(column: 'id' | 'predecessorId') {
     return new DataLoader<string, AgreementEntity | null>(
       async (values) => {
-        const found = new Map(
-          (await loadAgreements(this.db.select, column, values)).map((agreement) => [
-            agreement[column],
-            agreement,
-          ]),
-        );
+        const loaded = await loadAgreements(this.db.select, column, values, this.cache);
+        this.cache.rememberAll(loaded);
+        const found = new Map(loaded.map((agreement) => [agreement[column], agreement]));
         return values.map((value) => found.get(value) ?? null);
       },
       { cache: false, maxBatchSize: 100 },
@@ -138,7 +137,8 @@ export class AgreementsService {
        ORDER BY a."createdSequence" ${page.fromEnd ? 'DESC' : 'ASC'} LIMIT ?`,
       [...params, page.after, page.size + 1],
     );
-    const agreements = await withParties(this.db.select, rows);
+    const agreements = await this.cache.withParties(this.db.select, rows);
+    this.cache.rememberAll(agreements);
     const total = async () => {
       const [{ count }] = await this.db.select<{ count: number | string }>(
         `SELECT COUNT(*) AS "count" FROM "agreement" a WHERE ${filter}`,
@@ -202,24 +202,33 @@ export class AgreementsService {
   // --- Writes --------------------------------------------------------------------------------
 
   create(input: CreateAgreementInput, actor: Principal): Promise<AgreementEntity> {
-    return this.log.write((log) => this.createIn(log, input, actor));
+    return this.committed((log) => this.createIn(log, input, actor));
   }
 
   update(input: UpdateAgreementInput, actor: Principal): Promise<AgreementEntity> {
-    return this.log.write((log) => this.updateIn(log, input, actor));
+    return this.committed((log) => this.updateIn(log, input, actor));
   }
 
   advance(input: AdvanceAgreementInput, actor: Principal): Promise<AgreementEntity> {
-    return this.log.write((log) =>
+    return this.committed((log) =>
       once(log, actor, 'advanceAgreement', input, () => this.advanceIn(log, input, actor)),
     );
   }
 
   recordApprovalStep(input: RecordApprovalStepInput, actor: Principal): Promise<AgreementEntity> {
-    return this.log.write((log) =>
+    return this.committed((log) =>
       once(log, actor, 'recordApprovalStep', input, () =>
         this.recordApprovalStepIn(log, input, actor),
       ),
+    );
+  }
+
+  /** A write, whose agreement, once committed, is remembered with its parties. */
+  private async committed(
+    work: (log: LogWriter) => Promise<AgreementEntity>,
+  ): Promise<AgreementEntity> {
+    return this.cache.remember(
+      await this.log.write(async (log) => this.cache.written(log.scope, await work(log))),
     );
   }
 
@@ -228,7 +237,12 @@ export class AgreementsService {
     input: RecordApprovalStepInput,
     actor: Principal,
   ): Promise<AgreementEntity> {
-    const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
+    const agreement = await lockForChange(
+      log,
+      input.agreementId,
+      input.expectedVersion,
+      this.cache,
+    );
     const occurredAt = input.occurredAt ?? new Date();
     // Under ALL_PARTIES and THRESHOLD the consents ratify; under any rule but MANUAL one
     // party's domestic no does not reject the agreement (docs/multilateral.md).
@@ -355,7 +369,12 @@ export class AgreementsService {
     input: AdvanceAgreementInput,
     actor: Principal,
   ): Promise<AgreementEntity> {
-    const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
+    const agreement = await lockForChange(
+      log,
+      input.agreementId,
+      input.expectedVersion,
+      this.cache,
+    );
     const occurredAt = input.occurredAt ?? new Date();
     const refusal = ruleRefusal(agreement.entryIntoForceRule.kind, input.action);
     if (refusal) {
@@ -386,7 +405,12 @@ export class AgreementsService {
         input: `give at least one of ${fields.join(', ')} to change`,
       });
     }
-    const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
+    const agreement = await lockForChange(
+      log,
+      input.agreementId,
+      input.expectedVersion,
+      this.cache,
+    );
     const changes: Partial<Pick<AgreementEntity, DetailField>> = {};
     for (const field of DETAIL_FIELDS.filter((name) => input[name] !== undefined)) {
       if (input[field] !== agreement[field]) {

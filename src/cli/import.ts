@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { AgreementCache } from '../agreements/agreement-cache.js';
 import { IMPORT_ACTOR } from '../auth/principal.js';
 import { DomainError } from '../common/domain-error.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/config.js';
@@ -34,7 +35,7 @@ class ImportCommandModule {
         DatabaseModule.forRoot(config.database),
         EventsModule,
       ],
-      providers: [PartyActionsService, StatusImport],
+      providers: [AgreementCache, PartyActionsService, StatusImport],
     };
   }
 }

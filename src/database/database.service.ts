@@ -27,6 +27,11 @@ export type Execute = <T extends Row = Row>(
 export interface Transaction {
   readonly select: Select;
   readonly execute: Execute;
+  /**
+   * The SQL transaction this write runs in: on SQLite the writes of one group share it, and each
+   * sees what those before it wrote. Nothing done in it is committed until it commits.
+   */
+  readonly scope: object;
 }
 
 /** Writes done and waiting for the COMMIT that makes them durable (SQLite). */
@@ -108,7 +113,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
   readonly select: Select = (sql, params = []) => this.run(sql, params);
 
   /** Statements inside one transaction: on SQLite's writer connection, or on `em`'s. */
-  private transaction(em?: EntityManager): Transaction {
+  private transaction(scope: object, em?: EntityManager): Transaction {
     const writer = this.writer;
     const execute: Execute = writer
       ? <T extends Row>(sql: string, params: readonly unknown[] = []) => {
@@ -125,7 +130,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
           return { rows: (result.records ?? []) as T[], changed: result.affected ?? 0 };
         };
     const select: Select = async (sql, params = []) => (await execute(sql, params)).rows as never[];
-    return { select, execute };
+    return { select, execute, scope };
   }
 
   private run<T extends Row>(sql: string, params: readonly unknown[]): Promise<T[]> {
@@ -151,7 +156,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
       return this.exclusive(async () => {
         const result = await this.dataSource.transaction(async (em) => {
           await takeWriteLock(em);
-          return work(this.transaction(em));
+          return work(this.transaction(em, em));
         });
         afterCommit?.(result);
         return result;
@@ -161,7 +166,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
       const group = this.group ?? this.beginGroup(writer);
       this.statement(writer, 'SAVEPOINT "write"').run();
       try {
-        const result = await work(this.transaction());
+        const result = await work(this.transaction(group));
         this.statement(writer, 'RELEASE "write"').run();
         // Wrapped, so that the next write need not wait for the COMMIT.
         return {

@@ -54,6 +54,8 @@ export class LogWriter {
     readonly select: Select,
     /** Any statement inside this transaction. */
     readonly execute: Execute,
+    /** The SQL transaction, shared by the writes of one SQLite group (see Transaction). */
+    readonly scope: object = {},
   ) {}
 
   /**
@@ -130,7 +132,7 @@ export class EventLog {
     let writer: LogWriter | undefined;
     return this.db.write(
       (tx) => {
-        writer = new LogWriter(tx.select, tx.execute);
+        writer = new LogWriter(tx.select, tx.execute, tx.scope);
         return work(writer);
       },
       () => this.bus.publish(writer?.appended ?? []),

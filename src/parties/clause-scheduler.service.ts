@@ -4,6 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { AgreementCache } from '../agreements/agreement-cache.js';
 import { loadAgreement } from '../agreements/agreement-rows.js';
 import { commitChange } from '../agreements/agreement-writes.js';
 import { SYSTEM_ACTOR } from '../auth/principal.js';
@@ -37,6 +38,7 @@ export class ClauseScheduler implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly db: Database,
     private readonly log: EventLog,
+    private readonly cache: AgreementCache,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -88,26 +90,30 @@ export class ClauseScheduler implements OnApplicationBootstrap, OnApplicationShu
 
   private async settle(agreementId: string, now: Date): Promise<boolean> {
     try {
-      return await this.log.write(async (log) => {
+      const saved = await this.log.write(async (log) => {
         const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
         const held = await log.select(
           `SELECT "kind" FROM "scheduled_move" WHERE "agreementId" = ? AND "at" <= ?${lock}`,
           [agreementId, now],
         );
         const agreement =
-          held.length > 0 ? await loadAgreement(log.select, 'id', agreementId) : null;
+          held.length > 0 ? await loadAgreement(log.select, 'id', agreementId, this.cache) : null;
         if (!agreement) {
-          return false; // made by another instance meanwhile, or being made by it now
+          return null; // made by another instance meanwhile, or being made by it now
         }
-        await commitChange(
+        return commitChange(
           log,
           agreement,
           { values: {}, parties: new Map(), events: [] },
           { actor: SYSTEM_ACTOR },
           { now },
         );
-        return true;
       });
+      if (!saved) {
+        return false;
+      }
+      this.cache.remember(saved);
+      return true;
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.VERSION_CONFLICT) {
         return false; // a write got there first; the next pass reads what it left

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AgreementsModule } from '../agreements/agreements.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { ClauseScheduler } from './clause-scheduler.service.js';
 import { PartiesResolver } from './parties.resolver.js';
 import { PartyActionsService } from './party-actions.service.js';
 
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, AgreementsModule],
   providers: [PartyActionsService, PartiesResolver, ClauseScheduler],
   exports: [PartyActionsService],
 })

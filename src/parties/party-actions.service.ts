@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AgreementCache } from '../agreements/agreement-cache.js';
 import { partyFrom } from '../agreements/agreement-rows.js';
 import {
   bindingColumns,
@@ -37,20 +38,34 @@ import type { RecordPartyActionInput } from './dto/record-party-action.input.js'
  */
 @Injectable()
 export class PartyActionsService {
-  constructor(private readonly log: EventLog) {}
+  constructor(
+    private readonly log: EventLog,
+    readonly cache: AgreementCache,
+  ) {}
 
-  recordPartyAction(input: RecordPartyActionInput, actor: Principal): Promise<AgreementEntity> {
-    return this.log.write((log) =>
-      once(log, actor, 'recordPartyAction', input, () =>
-        this.recordPartyActionIn(log, input, actor),
+  async recordPartyAction(
+    input: RecordPartyActionInput,
+    actor: Principal,
+  ): Promise<AgreementEntity> {
+    const saved = await this.log.write(async (log) =>
+      this.cache.written(
+        log.scope,
+        await once(log, actor, 'recordPartyAction', input, () =>
+          this.recordPartyActionIn(log, input, actor),
+        ),
       ),
     );
+    return this.cache.remember(saved);
   }
 
-  addParty(input: AddPartyInput, actor: Principal): Promise<AgreementEntity> {
-    return this.log.write((log) =>
-      once(log, actor, 'addParty', input, () => this.addPartyIn(log, input, actor)),
+  async addParty(input: AddPartyInput, actor: Principal): Promise<AgreementEntity> {
+    const saved = await this.log.write(async (log) =>
+      this.cache.written(
+        log.scope,
+        await once(log, actor, 'addParty', input, () => this.addPartyIn(log, input, actor)),
+      ),
     );
+    return this.cache.remember(saved);
   }
 
   /** A party action inside a caller's transaction (the import records a whole table in one). */
@@ -59,7 +74,12 @@ export class PartyActionsService {
     input: RecordPartyActionInput,
     actor: Principal,
   ): Promise<AgreementEntity> {
-    const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
+    const agreement = await lockForChange(
+      log,
+      input.agreementId,
+      input.expectedVersion,
+      this.cache,
+    );
     const party = partyOf(agreement, input.partyCode);
     const occurredAt = input.occurredAt ?? new Date();
     if (
@@ -127,7 +147,12 @@ export class PartyActionsService {
     input: AddPartyInput,
     actor: Principal,
   ): Promise<AgreementEntity> {
-    const agreement = await lockForChange(log, input.agreementId, input.expectedVersion);
+    const agreement = await lockForChange(
+      log,
+      input.agreementId,
+      input.expectedVersion,
+      this.cache,
+    );
     const { party } = input;
     if (FINAL_STAGES.has(agreement.stage)) {
       throw new DomainError(

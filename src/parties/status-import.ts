@@ -37,9 +37,13 @@ export class StatusImport {
     private readonly parties: PartyActionsService,
   ) {}
 
-  load(agreementId: string, rows: readonly StatusRow[], actor: Principal): Promise<ImportSummary> {
-    return this.log.write(async (log) => {
-      let agreement = await lockForChange(log, agreementId, null);
+  async load(
+    agreementId: string,
+    rows: readonly StatusRow[],
+    actor: Principal,
+  ): Promise<ImportSummary> {
+    const summary = await this.log.write(async (log) => {
+      let agreement = await lockForChange(log, agreementId, null, this.parties.cache);
       const added: string[] = [];
       for (const row of rows) {
         if (!agreement.parties.some((party) => party.code === row.code)) {
@@ -71,6 +75,8 @@ export class StatusImport {
       }
       return { agreement, added, recorded, skipped };
     });
+    this.parties.cache.remember(summary.agreement);
+    return summary;
   }
 
   private record(
