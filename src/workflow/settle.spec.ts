@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { registeredBinding } from './binding.js';
 import { EntryIntoForceKind, type EntryIntoForceRule } from './entry-into-force.js';
 import { ConsentMeans, PartyStatus } from './parties.js';
@@ -283,5 +284,60 @@ describe('settle: exchanges, fixed dates, withdrawals and expiry', () => {
       conditionMetAt: d('2020-05-05'),
       date: d('2020-05-05'),
     });
+  });
+});
+
+describe('settle on any state (property)', () => {
+  const day = fc.integer({ min: 0, max: 20_000 }).map((n) => new Date(Date.UTC(1990, 0, 1 + n)));
+  const anyParty = fc
+    .record({
+      status: fc.constantFrom(...Object.values(PartyStatus)),
+      consentedAt: fc.option(day),
+      withdrawalEffectiveAt: fc.option(day),
+      weight: fc.option(fc.double({ min: 0, max: 100, noNaN: true })),
+    })
+    .map((fields) => fields);
+  const anyState = fc
+    .record({
+      stage: fc.constantFrom(...Object.values(AgreementStage)),
+      stageEnteredAt: day,
+      parties: fc.array(anyParty, { maxLength: 30 }),
+      kind: fc.constantFrom(...Object.values(EntryIntoForceKind)),
+      instruments: fc.integer({ min: 1, max: 30 }),
+      daysAfter: fc.integer({ min: 0, max: 400 }),
+      monthStart: fc.boolean(),
+      date: day,
+      expiresAt: fc.option(day),
+    })
+    .map(({ kind, instruments, daysAfter, monthStart, date, parties, ...rest }) =>
+      treaty(
+        kind === EntryIntoForceKind.THRESHOLD
+          ? { kind, instruments, daysAfter, monthStart }
+          : kind === EntryIntoForceKind.FIXED_DATE
+            ? { kind, date }
+            : kind === EntryIntoForceKind.ALL_PARTIES
+              ? { kind, daysAfter }
+              : { kind },
+        parties.map((fields, i) => party(`P${i}`, { ...fields, lastActionAt: fields.consentedAt })),
+        { ...rest, conditionMetAt: null, inForceAt: null },
+      ),
+    );
+
+  it('ends within its bound, makes moves in date order, and has nothing left to make', () => {
+    fc.assert(
+      fc.property(anyState, day, (state, now) => {
+        const settled = settle(state, now);
+        expect(settled.moves.length).toBeLessThanOrEqual(4 * state.parties.length + 6);
+        const dates = settled.moves.map((move) => move.at.getTime());
+        expect(dates).toEqual([...dates].sort((a, b) => a - b));
+        expect(
+          settled.moves.every((move) => move.at.getTime() <= now.getTime() || 'stage' in move),
+        ).toBe(true);
+        expect(settled.scheduled.every((move) => move.at.getTime() > now.getTime())).toBe(true);
+        // Exactly once: settling what it left makes nothing more.
+        expect(settle(settled.state, now).moves).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
