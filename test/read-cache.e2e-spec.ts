@@ -23,6 +23,12 @@ describe('the read cache', () => {
   });
   afterAll(() => server.dispose());
 
+  it('counts the statements of requests only, not the scheduler checking for due moves each second', async () => {
+    const before = await sqlCount(server);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await sqlCount(server)) - before).toBe(1); // the second health check
+  });
+
   it('answers a repeated read with one statement (the head of the log), and a write at once makes it read again', async () => {
     const { id } = await AgreementFactory.create(server);
     const first = await cost(server, STATUS, { id });

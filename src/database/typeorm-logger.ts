@@ -1,6 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 
+/** The mark of a statement the server makes on its own, for no request: never counted. */
+export const BACKGROUND = '/* background */ ';
+
 /**
  * Counts the SQL statements sent, when COUNT_SQL_QUERIES is on (the benchmarks read it from
  * /health to catch N+1 queries); off, it is never touched.
@@ -16,8 +19,8 @@ export class TypeOrmNestLogger implements TypeOrmLogger {
 
   constructor(private readonly counter?: SqlQueryCounter) {}
 
-  logQuery(): void {
-    if (this.counter?.enabled) {
+  logQuery(query: string): void {
+    if (this.counter?.enabled && !query.startsWith(BACKGROUND)) {
       this.counter.count += 1;
     }
   }

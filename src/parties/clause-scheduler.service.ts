@@ -71,7 +71,7 @@ export class ClauseScheduler implements OnApplicationBootstrap, OnApplicationShu
   async makeDue(now: Date): Promise<number> {
     let settled = 0;
     for (;;) {
-      const due = await this.db.select<{ agreementId: string }>(
+      const due = await this.db.background<{ agreementId: string }>(
         `SELECT "agreementId" FROM "scheduled_move" WHERE "at" <= ?
          GROUP BY "agreementId" ORDER BY MIN("at") LIMIT ?`,
         [now, BATCH],
