@@ -168,9 +168,10 @@ function candidates(state: TreatyState): Candidate[] {
           found.push({ move: PartyMove.PARTY_IN_FORCE, at, party });
         }
       } else if (party.status === PartyStatus.WITHDRAWING && party.withdrawalEffectiveAt) {
+        // Never before the agreement entered its stage: moves are made in date order.
         found.push({
           move: PartyMove.WITHDRAWAL_EFFECTIVE,
-          at: party.withdrawalEffectiveAt,
+          at: later(party.withdrawalEffectiveAt, stageEnteredAt),
           party,
         });
       }
