@@ -17,5 +17,7 @@ function configOrExit(): AppConfig {
 
 const config = configOrExit();
 const app = await createApp(config);
-await app.listen(config.port);
-new Logger('Ratify').log(`GraphQL at http://localhost:${config.port}/graphql`);
+await app.listen(config.port, config.host);
+new Logger('Ratify').log(
+  `GraphQL at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`,
+);

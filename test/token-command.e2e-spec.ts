@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { ApiTokensService } from '../src/auth/api-tokens.service.js';
 import { runTokenCommand } from '../src/cli/token.js';
 import { createTestDatabase, type TestDatabase } from './support/databases.js';
 import { TestServer } from './support/server.js';
@@ -69,5 +70,32 @@ describe('npm run token', () => {
     expect(await token(database, 'list')).toMatchObject({ code: 0, out: [] });
     expect(await token(database, 'list', '--bogus')).toMatchObject({ code: 2 });
     await database.drop();
+  });
+});
+
+describe('a server no one can write to', () => {
+  it('says so at start, until a token exists', async () => {
+    const database = await createTestDatabase();
+    const server = await TestServer.start({ database, seedDemo: false, env: { ADMIN_TOKEN: '' } });
+    try {
+      const tokens = server.app.get(ApiTokensService);
+      expect(await tokens.writersWarning()).toContain('No token can write');
+      expect(await token(database, 'create', '--name', 'ops', '--role', 'ADMIN')).toMatchObject({
+        code: 0,
+      });
+      expect(await tokens.writersWarning()).toBeNull();
+    } finally {
+      await server.dispose();
+      await database.drop();
+    }
+  });
+
+  it('says nothing with ADMIN_TOKEN set', async () => {
+    const server = await TestServer.start({ seedDemo: false });
+    try {
+      expect(await server.app.get(ApiTokensService).writersWarning()).toBeNull();
+    } finally {
+      await server.dispose();
+    }
   });
 });

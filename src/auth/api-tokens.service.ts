@@ -1,5 +1,5 @@
 import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { columns, Database } from '../database/database.service.js';
@@ -22,7 +22,8 @@ export function bearerToken(authorization: unknown): string | null {
 }
 
 @Injectable()
-export class ApiTokensService {
+export class ApiTokensService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ApiTokensService.name);
   private readonly bootstrapHash: Buffer | null;
 
   constructor(
@@ -30,6 +31,27 @@ export class ApiTokensService {
     private readonly db: Database,
   ) {
     this.bootstrapHash = config.adminToken ? sha256(config.adminToken) : null;
+  }
+
+  /** Says at start when nothing could write: every mutation would be refused. */
+  async onApplicationBootstrap(): Promise<void> {
+    const warning = await this.writersWarning();
+    if (warning) {
+      this.logger.warn(warning);
+    }
+  }
+
+  /** Why no write can be made now (no ADMIN_TOKEN and no active token), or null. */
+  async writersWarning(): Promise<string | null> {
+    if (this.bootstrapHash) {
+      return null;
+    }
+    const [active] = await this.db.select(
+      'SELECT 1 FROM "api_token" WHERE "revokedAt" IS NULL LIMIT 1',
+    );
+    return active
+      ? null
+      : 'No token can write: ADMIN_TOKEN is not set and no API token is active, so every mutation is refused. Set ADMIN_TOKEN (16 characters or more), or create a token with `npm run token -- create --name NAME --role ADMIN`.';
   }
 
   /** The principal behind an `Authorization` value, or UNAUTHENTICATED. */

@@ -5,6 +5,7 @@ describe('loadConfig', () => {
   it('defaults to port 3000, the embedded SQLite file and the demo data', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
+      host: '0.0.0.0',
       database: { type: 'sqlite', path: 'data/ratify.sqlite' },
       redisUrl: null,
       adminToken: null,
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
     expect(
       loadConfig({
         PORT: '0',
+        HOST: '127.0.0.1',
         DATABASE_URL: 'sqlite::memory:',
         ADMIN_TOKEN: 'a-long-enough-admin-token',
         SEED_DEMO: 'false',
@@ -65,6 +67,7 @@ describe('loadConfig', () => {
       }),
     ).toEqual({
       port: 0,
+      host: '127.0.0.1',
       database: { type: 'sqlite', path: ':memory:' },
       redisUrl: null,
       adminToken: 'a-long-enough-admin-token',
@@ -106,9 +109,9 @@ describe('loadConfig', () => {
         problems: [
           'PORT="70000": must be a whole number from 0 to 65535',
           expect.stringMatching(/^DATABASE_URL=/),
-          expect.stringMatching(/^ADMIN_TOKEN=.*at least 16 characters/),
-          expect.stringMatching(/^SEED_DEMO=/),
+          'ADMIN_TOKEN (5 characters, not shown): must be at least 16 characters without spaces',
           expect.stringMatching(/^NODE_ENV=/),
+          expect.stringMatching(/^SEED_DEMO=/),
           expect.stringMatching(/^LOG_LEVEL=/),
           expect.stringMatching(/^TRUST_PROXY=/),
           expect.stringMatching(/^RATE_LIMIT_WRITES_PER_MINUTE=/),
@@ -118,6 +121,48 @@ describe('loadConfig', () => {
           expect.stringMatching(/^REDIS_URL=/),
         ],
       }),
+    );
+  });
+
+  it('starts a production server without the demo data unless asked for', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).seedDemo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+
+  it('never prints a secret it refuses: the token by its length, a URL without its password', () => {
+    const secret = 'hunter2-is-not-a-token';
+    const attempt = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    const token = attempt({ ADMIN_TOKEN: `${secret} with spaces` });
+    expect(token).toContain('ADMIN_TOKEN (34 characters, not shown): must be at least 16');
+    expect(token).not.toContain('hunter2');
+    const cases: Record<string, string>[] = [
+      { DATABASE_URL: `mysql://ratify:${secret}@db.internal/ratify` },
+      { REDIS_URL: `http://:${secret}@cache.internal:6379` },
+      { DATABASE_URL: `postgres://ratify:${secret}@db internal/ratify` },
+      { ADMIN_TOKEN: 'short', REDIS_URL: `ftp://u:${secret}@h` },
+    ];
+    for (const env of cases) {
+      const message = attempt(env);
+      expect(message).toMatch(/DATABASE_URL|REDIS_URL/);
+      expect(message).not.toContain(secret);
+    }
+    expect(attempt({ DATABASE_URL: `mysql://ratify:${secret}@db.internal/ratify` })).toContain(
+      'DATABASE_URL="mysql://ratify:***@db.internal/ratify"',
+    );
+  });
+
+  it('listens where HOST says, refusing what is not an address', () => {
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    expect(loadConfig({ HOST: 'localhost' }).host).toBe('localhost');
+    expect(() => loadConfig({ HOST: 'http://0.0.0.0' })).toThrow(
+      /HOST="http:\/\/0.0.0.0": must be an IP address/,
     );
   });
 

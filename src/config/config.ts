@@ -1,8 +1,11 @@
+import { isIP } from 'node:net';
 import type { LogLevel } from '@nestjs/common';
 
 /** The typed configuration, read once from the environment at start (DESIGN.md §3). */
 export interface AppConfig {
   readonly port: number;
+  /** The address to listen on: 0.0.0.0 every interface (the default), 127.0.0.1 this machine. */
+  readonly host: string;
   readonly database: DatabaseConfig;
   /** Redis for pub/sub between instances; null: in-process pub/sub. */
   readonly redisUrl: string | null;
@@ -112,36 +115,56 @@ const bad = (problem: string): { problem: string } => ({ problem });
  */
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
-  const read = <T>(name: string, fallback: T, parse: (value: string) => Parsed<T>): T => {
+  const read = <T>(
+    name: string,
+    fallback: T,
+    parse: (value: string) => Parsed<T>,
+    shown: (value: string) => string = (value) => `=${JSON.stringify(value)}`,
+  ): T => {
     const raw = env[name]?.trim();
     if (!raw) {
       return fallback;
     }
     const parsed = parse(raw);
     if ('problem' in parsed) {
-      problems.push(`${name}=${JSON.stringify(raw)}: ${parsed.problem}`);
+      problems.push(`${name}${shown(raw)}: ${parsed.problem}`);
       return fallback;
     }
     return parsed.value;
   };
 
   const port = read('PORT', 3000, integer(0, 65535));
+  const host = read('HOST', '0.0.0.0', (value) =>
+    isIP(value) ||
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(value)
+      ? ok(value)
+      : bad(
+          'must be an IP address to listen on (0.0.0.0 every interface, 127.0.0.1 this machine only) or a host name',
+        ),
+  );
   const database = read<DatabaseConfig>(
     'DATABASE_URL',
     { type: 'sqlite', path: 'data/ratify.sqlite' },
     parseDatabaseUrl,
+    withoutPassword,
   );
-  const adminToken = read<string | null>('ADMIN_TOKEN', null, (value) =>
-    value.length >= ADMIN_TOKEN_MIN_LENGTH && !/\s/.test(value)
-      ? ok(value)
-      : bad(`must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters without spaces`),
+  // A secret is never printed, not even when it is refused: only its length.
+  const adminToken = read<string | null>(
+    'ADMIN_TOKEN',
+    null,
+    (value) =>
+      value.length >= ADMIN_TOKEN_MIN_LENGTH && !/\s/.test(value)
+        ? ok(value)
+        : bad(`must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters without spaces`),
+    (value) => ` (${value.length} characters, not shown)`,
   );
-  const seedDemo = read('SEED_DEMO', true, boolean);
   const nodeEnv = read<AppConfig['nodeEnv']>('NODE_ENV', 'development', (value) =>
     (NODE_ENVS as readonly string[]).includes(value)
       ? ok(value as AppConfig['nodeEnv'])
       : bad(`must be one of ${NODE_ENVS.join(', ')}`),
   );
+  // A production server starts empty unless asked for the demo.
+  const seedDemo = read('SEED_DEMO', nodeEnv !== 'production', boolean);
   const logLevel = read<LogLevel>('LOG_LEVEL', 'log', (value) => {
     const lower = value.toLowerCase();
     const level = LOG_LEVEL_ALIASES[lower] ?? (lower as LogLevel);
@@ -168,10 +191,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   const countSqlQueries = read('COUNT_SQL_QUERIES', false, boolean);
   const readCacheEntries = read('READ_CACHE_ENTRIES', 1000, integer(0, 1_000_000));
-  const redisUrl = read<string | null>('REDIS_URL', null, (value) =>
-    validUrl(value, ['redis:', 'rediss:'])
-      ? ok(value)
-      : bad('must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379'),
+  const redisUrl = read<string | null>(
+    'REDIS_URL',
+    null,
+    (value) =>
+      validUrl(value, ['redis:', 'rediss:'])
+        ? ok(value)
+        : bad('must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379'),
+    withoutPassword,
   );
 
   if (problems.length > 0) {
@@ -179,6 +206,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   return {
     port,
+    host,
     database,
     redisUrl,
     adminToken,
@@ -194,6 +222,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
     countSqlQueries,
     readCacheEntries,
   };
+}
+
+/**
+ * A URL as a refusal shows it: its password replaced by `***`; a value that is not a URL, whose
+ * parts cannot be told apart, by its length alone.
+ */
+function withoutPassword(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) {
+      url.password = '***';
+    }
+    return `=${JSON.stringify(url.password ? url.toString() : value)}`;
+  } catch {
+    return value.includes('@')
+      ? ` (${value.length} characters, not shown)`
+      : `=${JSON.stringify(value)}`;
+  }
 }
 
 function parseDatabaseUrl(value: string): Parsed<DatabaseConfig> {
