@@ -200,7 +200,7 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
   }
 
   private options(): ServerOptions<Record<string, unknown>, Connection> {
-    const limits = this.config.limits;
+    const { limits, introspection } = this.config;
     const maxSubscriptions = this.config.webSocket.maxSubscriptionsPerConnection;
     return {
       schema: this.schemaHost.schema,
@@ -238,8 +238,9 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
         );
         return [new GraphQLError(refusal.message, { originalError: refusal })];
       },
-      execute: (args: ExecutionArgs) => overLimits(args, limits) ?? execute(args),
-      subscribe: (args: ExecutionArgs) => overLimits(args, limits) ?? subscribeSharingResults(args),
+      execute: (args: ExecutionArgs) => overLimits(args, limits, introspection) ?? execute(args),
+      subscribe: (args: ExecutionArgs) =>
+        overLimits(args, limits, introspection) ?? subscribeSharingResults(args),
       onNext: (_ctx, _id, _payload, _args, result) => formatExecutionResult(result),
       // Request errors (validation, the limits above), which graphql-ws sends without a code.
       onError: (_ctx, _id, _payload, errors) =>
@@ -310,12 +311,17 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
 }
 
 /** The refusal of an operation over the limits, as an execution result, or null. */
-function overLimits(args: ExecutionArgs, limits: RequestLimits): ExecutionResult | null {
+function overLimits(
+  args: ExecutionArgs,
+  limits: RequestLimits,
+  introspection: boolean,
+): ExecutionResult | null {
   const size = measureOperation(
     args.schema,
     args.document,
     args.operationName,
     args.variableValues ?? {},
+    { introspection },
   );
   const refusal = limitRefusal(size, limits);
   return refusal

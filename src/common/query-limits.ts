@@ -26,9 +26,21 @@ import { MAX_PAGE_SIZE } from './pagination.js';
  */
 export const MAX_ITEMS = 'maxItems';
 
+/**
+ * The deepest an introspection query may go when introspection is on. graphql-js's
+ * `getIntrospectionQuery()` with every option, which GraphiQL, GraphQL Code Generator and
+ * graphql-inspector send, nests 15 deep (its `ofType` chain); no schema tool needs more.
+ */
+export const INTROSPECTION_MAX_DEPTH = 24;
+
+/** The root fields of introspection. */
+const INTROSPECTION_FIELDS: ReadonlySet<string> = new Set(['__schema', '__type']);
+
 export interface OperationSize {
-  /** The deepest chain of nested fields. */
+  /** The deepest chain of nested fields (outside introspection, when it is on). */
   depth: number;
+  /** The deepest introspection field (`__schema`, `__type`) when introspection is on, else 0. */
+  introspectionDepth?: number;
   /** Every field counts 1, times the page size (or most items) of each list above it. */
   cost: number;
   /** Fields selected under another name. */
@@ -45,6 +57,7 @@ export function measureOperation(
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> = {},
+  { introspection = false }: { introspection?: boolean } = {},
 ): OperationSize | null {
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode =>
@@ -119,8 +132,25 @@ export function measureOperation(
     return { cost, depth };
   };
 
-  const { cost, depth } = measure(operation.selectionSet, root, new Set());
-  return { cost, depth, aliases };
+  // With introspection on, its root fields are sized apart: their answer is the schema itself,
+  // bounded by its size (times the aliases, which still count), so they count no cost, and have
+  // a depth limit of their own that the schema tools' standard query fits in.
+  let introspectionDepth = 0;
+  const selections = operation.selectionSet.selections.filter((selection) => {
+    const apart =
+      introspection &&
+      selection.kind === Kind.FIELD &&
+      INTROSPECTION_FIELDS.has(selection.name.value);
+    if (apart) {
+      introspectionDepth = Math.max(
+        introspectionDepth,
+        measure({ kind: Kind.SELECTION_SET, selections: [selection] }, root, new Set()).depth,
+      );
+    }
+    return !apart;
+  });
+  const { cost, depth } = measure({ ...operation.selectionSet, selections }, root, new Set());
+  return { cost, depth, aliases, introspectionDepth };
 }
 
 function fieldOf(
@@ -174,6 +204,12 @@ export function limitRefusal(
   }
   const checks = [
     ['depth', size.depth, limits.maxDepth, 'GRAPHQL_MAX_DEPTH'],
+    [
+      'introspection depth',
+      size.introspectionDepth ?? 0,
+      INTROSPECTION_MAX_DEPTH,
+      'INTROSPECTION_MAX_DEPTH, fixed',
+    ],
     ['cost', size.cost, limits.maxCost, 'GRAPHQL_MAX_COST'],
     ['aliases', size.aliases, limits.maxAliases, 'GRAPHQL_MAX_ALIASES'],
   ] as const;

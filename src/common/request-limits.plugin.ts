@@ -11,10 +11,12 @@ export class RequestLimitsPlugin implements ApolloServerPlugin {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   requestDidStart(): Promise<GraphQLRequestListener<object>> {
-    const limits = this.config.limits;
+    const { limits, introspection } = this.config;
     return Promise.resolve({
       didResolveOperation({ schema, document, request }) {
-        const size = measureOperation(schema, document, request.operationName, request.variables);
+        const size = measureOperation(schema, document, request.operationName, request.variables, {
+          introspection,
+        });
         const refusal = limitRefusal(size, limits);
         if (refusal) {
           throw requestError(refusal, 400);
