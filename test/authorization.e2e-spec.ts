@@ -7,7 +7,7 @@ type Principal = 'no token' | 'wrong token' | 'revoked token' | 'EDITOR' | 'ADMI
 
 interface Operation {
   name: string;
-  /** The role DESIGN.md §2 asks for. */
+  /** The role docs/design.md §2 asks for. */
   role: 'EDITOR' | 'ADMIN';
   query: string;
   /** Fresh variables, prepared as the bootstrap admin, so that an allowed call succeeds. */
@@ -162,7 +162,7 @@ describe('the authorization matrix: every write × every kind of caller, over HT
     }
   }
 
-  it('allows and refuses exactly as DESIGN.md §2 says', async () => {
+  it('allows and refuses exactly as docs/design.md §2 says', async () => {
     const seen: Record<string, string> = {};
     const wanted: Record<string, string> = {};
     for (const operation of operations) {

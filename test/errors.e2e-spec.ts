@@ -19,7 +19,7 @@ async function everything(server: TestServer) {
   );
 }
 
-describe('every error of DESIGN.md §2, from real requests, with nothing written', () => {
+describe('every error of docs/design.md §2, from real requests, with nothing written', () => {
   let server: TestServer;
   let demo: any;
   let editorToken: string;

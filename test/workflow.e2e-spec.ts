@@ -13,7 +13,7 @@ describe('walking the demo agreement from AGREEMENT_IN_PRINCIPLE to IN_FORCE', (
   });
   afterAll(() => server.dispose());
 
-  it('serves the demo data of DESIGN.md §4', async () => {
+  it('serves the demo data of docs/design.md §4', async () => {
     const { agreements } = await server.ok(
       `{ agreements { totalCount edges { node { ${AGREEMENT_FIELDS} predecessor { shortTitle } successor { shortTitle }
          timeline { totalCount edges { node { ${EVENT_FIELDS} } } } } } } }`,

@@ -1,4 +1,4 @@
-/** Roles of DESIGN.md §2 Access, weakest first: a role may do everything the ones before it may. */
+/** Roles of docs/design.md §2 Access, weakest first: a role may do everything the ones before it may. */
 export enum Role {
   EDITOR = 'EDITOR',
   ADMIN = 'ADMIN',

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { LogLevel } from '@nestjs/common';
 
-/** The typed configuration, read once from the environment at start (DESIGN.md §3). */
+/** The typed configuration, read once from the environment at start (docs/design.md §3). */
 export interface AppConfig {
   readonly port: number;
   /** The address to listen on: 0.0.0.0 every interface (the default), 127.0.0.1 this machine. */

@@ -5,9 +5,10 @@ import { EventLog } from '../events/event-log.service.js';
 import { AgreementKind, AgreementStage, WorkflowAction } from '../workflow/index.js';
 
 /**
- * The demo data of DESIGN.md §4: the US–ROK Special Measures Agreements, with only facts from
- * the VOA article of 2021-03-08 (shared/seed-article.txt). Where the article gives no exact date,
- * the date is the first day of the year it names, and the note says so.
+ * The demo data of docs/design.md §4: the US–ROK Special Measures Agreements, with only facts from
+ * the VOA article of 2021-03-08 (docs/seed-article.txt; VOA, a US government service, publishes
+ * in the public domain). Where the article gives no exact date, the date is the first day of the
+ * year it names, and the note says so.
  */
 export const SEED_SOURCE =
   'https://www.voanews.com/a/east-asia-pacific_us-south-korea-taking-final-steps-troop-basing-deal/6203045.html';

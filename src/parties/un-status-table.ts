@@ -52,7 +52,7 @@ import { ConsentMeans, DAY_MS, PartyAction } from '../workflow/index.js';
  * abbreviated to three letters or in full, `22 April 2016`, in any case), or as ISO 8601
  * (`2016-04-22`), and read as midnight UTC. A day the month does not have (30 Feb) is refused, by
  * the Gregorian rule as the DateTime scalar does; so is a date before 1800 or after `now` plus one
- * day (the rule of record of DESIGN.md §1; a whole day, since a date in the UN's table is the
+ * day (the rule of record of docs/design.md §1; a whole day, since a date in the UN's table is the
  * depositary's, whose day may already have begun where it sits), and any other form, such as
  * `April 22, 2016`, whose order of day and month is a guess.
  *
@@ -205,7 +205,7 @@ const SIGN_FIRST: Readonly<Record<StatusAction['action'], number>> = {
 /**
  * The SIGN and CONSENT actions the rows imply, by real-world date, then by line, a row's SIGN
  * before its CONSENT: the order in which the import records them, since a consent recorded after
- * the date on which entry into force was decided is refused (DESIGN.md §6). A definitive
+ * the date on which entry into force was decided is refused (docs/design.md §6). A definitive
  * signature is one CONSENT (means DEFINITIVE_SIGNATURE), not a SIGN and a CONSENT: the workflow
  * takes it only from a party that has not signed.
  */

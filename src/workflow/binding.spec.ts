@@ -19,7 +19,7 @@ const party = (code: string, status: PartyStatus, extra: Partial<PartyBindingSta
 });
 
 describe('registeredBinding', () => {
-  it('gives every stage the status DESIGN.md §6 says', () => {
+  it('gives every stage the status docs/design.md §6 says', () => {
     const expected: Record<string, [PartyStatus, Date | null, Date | null]> = {
       RATIFIED: [PartyStatus.CONSENTED, at, null],
       IN_FORCE: [PartyStatus.PARTY, null, at],

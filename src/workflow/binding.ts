@@ -11,7 +11,7 @@ import { COMPUTED_CONDITION } from './settle.js';
 import { AgreementStage, WorkflowAction } from './stages.js';
 
 /**
- * Where the agreement's own stage moves leave its parties' paths to being bound (DESIGN.md §6,
+ * Where the agreement's own stage moves leave its parties' paths to being bound (docs/design.md §6,
  * docs/multilateral.md). Pure, like the tables it joins.
  */
 

@@ -1,7 +1,7 @@
 import { daysInMonth } from '../common/gregorian.js';
 
 /**
- * Calendar arithmetic on whole UTC days, for the dates the treaties' clauses compute (DESIGN.md
+ * Calendar arithmetic on whole UTC days, for the dates the treaties' clauses compute (docs/design.md
  * §6: "computed dates are whole UTC days"). A UTC day is always 86 400 000 ms in JavaScript's
  * time (no leap seconds, no daylight saving), so days are plain arithmetic; months need the
  * calendar.

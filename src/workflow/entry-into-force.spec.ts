@@ -39,7 +39,7 @@ const CODES = (
 const threshold = (instruments: number, more: Partial<EntryIntoForceRule> = {}) =>
   ({ kind: K.THRESHOLD, instruments, ...more }) as EntryIntoForceRule;
 
-describe('the worked examples of DESIGN.md §6', () => {
+describe('the worked examples of docs/design.md §6', () => {
   // Paris Agreement art 21(1): "on the thirtieth day after the date on which at least 55 Parties
   // ... accounting in total for at least an estimated 55 per cent of the total global greenhouse
   // gas emissions have deposited their instruments". The count was reached on 21 September 2016,

@@ -1,5 +1,5 @@
 /**
- * An agreement's own entry-into-force clause (DESIGN.md §6): the rule, its validation, the day its
+ * An agreement's own entry-into-force clause (docs/design.md §6): the rule, its validation, the day its
  * condition is met, the date it enters into force, when it binds a party that consents later, and
  * when a withdrawal takes effect. Pure: no Nest, TypeORM or GraphQL, and no clock.
  */
@@ -247,7 +247,7 @@ export interface ConsentRecord {
   readonly withdrawnAt?: Date | null;
 }
 
-/** The progress DESIGN.md §6 shows as `Agreement.entryIntoForce` (besides the rule itself). */
+/** The progress docs/design.md §6 shows as `Agreement.entryIntoForce` (besides the rule itself). */
 export interface EntryIntoForceProgress {
   /** Parties whose consent counts now. */
   readonly consents: number;

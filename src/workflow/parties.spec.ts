@@ -97,7 +97,7 @@ const refused = ACTIONS.flatMap((action) =>
 );
 
 describe('the party table', () => {
-  it('is the path of DESIGN.md §6', () => {
+  it('is the path of docs/design.md §6', () => {
     expect(rows).toEqual([
       [A.SIGN, St.NEGOTIATING, St.SIGNATORY, false],
       [A.CONSENT, St.NEGOTIATING, St.CONSENTED, false],
@@ -118,7 +118,7 @@ describe('the party table', () => {
     ]);
   });
 
-  it('has the statuses, actions and means of DESIGN.md §6, by name', () => {
+  it('has the statuses, actions and means of docs/design.md §6, by name', () => {
     expect(PARTY_STATUSES).toEqual([
       'NEGOTIATING',
       'SIGNATORY',

@@ -3,7 +3,7 @@ import { AgreementStage, ApprovalStatus, FINAL_STAGES } from './stages.js';
 import type { PartyState } from './transitions.js';
 
 /**
- * Each party's path to being bound (DESIGN.md §6). Domestic approval is not consent: a state is
+ * Each party's path to being bound (docs/design.md §6). Domestic approval is not consent: a state is
  * bound only once it deposits or exchanges its instrument (VCLT arts 11-16, 24), so each party
  * has a status of its own beside its approval track. Values are the GraphQL enum values and the
  * stored strings.
@@ -31,7 +31,7 @@ export enum PartyAction {
 
 /**
  * What the server does to a party when the treaty's own clauses say so; never requested. Named
- * as DESIGN.md §6 names the scheduled moves (`ScheduledMoveKind`), so that a scheduled move and
+ * as docs/design.md §6 names the scheduled moves (`ScheduledMoveKind`), so that a scheduled move and
  * the move it makes carry one name.
  */
 export enum PartyMove {
@@ -166,7 +166,7 @@ const PROVISIONAL: readonly PartyStatus[] = [
 /**
  * The party table: the single source for enforcement (`partyTransition`, `partyMove`),
  * `availablePartyActions`, the `workflow` query (`Workflow.partyTransitions`) and the diagram.
- * DESIGN.md §6 is its specification; where it is silent:
+ * docs/design.md §6 is its specification; where it is silent:
  * - CONSENT from NOT_INTENDING: a declaration under VCLT art 18 only ends the signatory's interim
  *   obligation; it does not bar a later instrument (states have ratified after such a
  *   declaration, and a depositary records what is deposited).

@@ -11,7 +11,7 @@ import { AgreementStage, WorkflowAction } from './stages.js';
 import type { WorkflowEvent } from './workflow.js';
 
 /**
- * The moves a treaty's own clauses make on their dates (DESIGN.md §6, docs/multilateral.md):
+ * The moves a treaty's own clauses make on their dates (docs/design.md §6, docs/multilateral.md):
  * ratification when the condition of entry into force is met, entry into force on its date, each
  * party bound from its own date, a withdrawal taking effect (a two-party agreement then
  * terminates), expiry. `settle` makes every move that is due by `now`, in date order, and lists

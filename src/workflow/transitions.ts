@@ -75,7 +75,7 @@ const someoneRejected: Guard = {
 
 /**
  * The stage table: the single source for enforcement (`transition`), `availableActions` and the
- * `workflow` query. DESIGN.md §1 is its specification.
+ * `workflow` query. docs/design.md §1 is its specification.
  */
 export const TRANSITIONS: readonly Transition[] = [
   { action: A.STALL, from: [S.NEGOTIATION], to: S.STALLED },

@@ -63,7 +63,7 @@ const refused = Object.values(A).flatMap((action) =>
 );
 
 describe('the stage table', () => {
-  it('is the table of DESIGN.md §1', () => {
+  it('is the table of docs/design.md §1', () => {
     expect(rows).toEqual([
       [A.STALL, S.NEGOTIATION, S.STALLED],
       [A.RESUME, S.STALLED, S.NEGOTIATION],
