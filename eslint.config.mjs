@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript run by npm scripts: linted, without type information.
+    files: ['scripts/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
     // Tests and benchmarks read GraphQL responses, which are untyped JSON.
     files: ['test/**/*.ts', 'src/**/*.spec.ts', 'bench/**/*.ts'],
     rules: {
