@@ -19,6 +19,13 @@ const projects = [
 
 // With a PostgreSQL server to create databases on, the e2e suite runs on PostgreSQL too (and
 // the scale-out suite, which also needs REDIS_URL).
+if (!process.env.DATABASE_URL_TEST_PG) {
+  console.warn(
+    'The e2e suite runs on SQLite only: with a PostgreSQL server (and Redis for the scale-out specs), ' +
+      'DATABASE_URL_TEST_PG=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 npm test ' +
+      'runs it on PostgreSQL too.',
+  );
+}
 if (process.env.DATABASE_URL_TEST_PG) {
   projects.push({
     ...base,

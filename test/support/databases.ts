@@ -86,3 +86,9 @@ export async function withClient<T>(
     await client.end();
   }
 }
+
+/** Why a PostgreSQL-only spec is skipped here, and the command that runs it. */
+export const SKIPPED_BECAUSE =
+  dialect === 'postgres'
+    ? '(it needs REDIS_URL too: REDIS_URL=redis://127.0.0.1:6379 npm test)'
+    : '(it runs in the postgres project: DATABASE_URL_TEST_PG=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 npm test)';
