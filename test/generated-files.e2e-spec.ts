@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { printSchema } from 'graphql';
+import { Kind, parse, printSchema, validate } from 'graphql';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { partyDiagram, workflowDiagram } from '../src/workflow/index.js';
@@ -52,5 +52,23 @@ describe('generated files', () => {
       readme = readme.replace(pattern, `$1${diagram}\n$2`);
     }
     check('README.md', readme);
+  });
+
+  it('the README’s GraphQL blocks are one named operation each, valid against the schema', () => {
+    const schema = app.get(GraphQLSchemaHost).schema;
+    const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)];
+    expect(blocks.length).toBeGreaterThan(10);
+    for (const [, body] of blocks) {
+      const document = parse(body);
+      const operations = document.definitions.filter(
+        (definition) => definition.kind === Kind.OPERATION_DEFINITION,
+      );
+      expect([body, operations.length, operations[0]?.name?.value]).toEqual([
+        body,
+        1,
+        expect.any(String),
+      ]);
+      expect([body, validate(schema, document).map((error) => error.message)]).toEqual([body, []]);
+    }
   });
 });
