@@ -246,22 +246,40 @@ describe('the GraphQL edge', () => {
     expect(put.headers.get('allow')).toBe('GET, POST');
   });
 
-  it('prevents cross-site requests: no GET without a preflight header, no simple POST', async () => {
-    const get = await fetch(
-      `${server.url}/graphql?query=${encodeURIComponent('{ workflow { stages } }')}`,
+  it('runs a query sent as GET by a client at its defaults, never a mutation; no simple POST', async () => {
+    const url = (query: string, variables?: object) =>
+      `${server.url}/graphql?query=${encodeURIComponent(query)}` +
+      (variables ? `&variables=${encodeURIComponent(JSON.stringify(variables))}` : '');
+    // As urql sends it by default (preferGetMethod 'within-url-limit'), and as a browser follows
+    // a link: no preflight header, no content type.
+    const get = await fetch(url('query Stages { workflow { stages } }'), {
+      headers: {
+        accept:
+          'application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed',
+      },
+    });
+    expect(get.status).toBe(200);
+    expect(((await get.json()) as any).data.workflow.stages).toContain('IN_FORCE');
+    const withVariables = await fetch(
+      url('query ($n: Int) { agreements(first: $n) { totalCount } }', { n: 1 }),
     );
-    expect(get.status).toBe(400);
+    expect(withVariables.status).toBe(200);
+
+    const { agreements: before } = await server.ok(`{ agreements { totalCount } }`);
+    const mutation = await fetch(
+      url(
+        `mutation { createAgreement(input: { title: "x", kind: TREATY, parties: [{ code: "US", name: "US", approvalRequired: false }, { code: "KR", name: "KR", approvalRequired: false }] }) { id } }`,
+      ),
+      { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+    );
+    expect(mutation.status).toBe(405);
+    const { agreements: after } = await server.ok(`{ agreements { totalCount } }`);
+    expect(after.totalCount).toBe(before.totalCount);
+
     const simple = await post(server, JSON.stringify({ query: '{ workflow { stages } }' }), {
       'content-type': 'text/plain',
     });
     expect(simple.status).toBe(400);
-    const preflighted = await fetch(
-      `${server.url}/graphql?query=${encodeURIComponent('{ workflow { stages } }')}`,
-      {
-        headers: { 'apollo-require-preflight': 'true' },
-      },
-    );
-    expect(preflighted.status).toBe(200);
   });
 });
 

@@ -48,7 +48,12 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     introspection: config.introspection,
     // In production, no "did you mean" hints that map the schema out for a stranger.
     hideSchemaDetailsFromClientErrors: production,
-    csrfPrevention: true,
+    // Off, so that clients at their defaults (urql, graphql-request, a browser following a link)
+    // may send queries as GET. Cross-site request forgery needs credentials a browser attaches
+    // by itself, and Ratify has none: it authenticates with a bearer token in a header, never a
+    // cookie. A GET runs queries only (a mutation is 405), and a "simple" POST (text/plain, a
+    // form) still has no JSON body to run (graphql-http.ts): SECURITY.md, "The GraphQL edge".
+    csrfPrevention: false,
     allowBatchedHttpRequests: false,
     playground: !production,
     // Ratify sets no cache hints; without this plugin Apollo would still wrap every field.
