@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Select } from '../database/database.service.js';
+import type { EventLog, LogWriter } from '../events/event-log.service.js';
 import { agreementFrom, withParties } from './agreement-rows.js';
 import type { AgreementEntity } from './entities/agreement.entity.js';
 
@@ -51,6 +52,19 @@ export class AgreementCache {
       known.set(agreement.id, agreement);
     }
     return rows.map((row) => known.get(row.id as string)!);
+  }
+
+  /**
+   * Runs a write to one agreement through the event log and remembers the agreement it returns:
+   * for the writes after it in the same transaction, then, once committed, for every one.
+   */
+  async write(
+    log: EventLog,
+    work: (writer: LogWriter) => Promise<AgreementEntity>,
+  ): Promise<AgreementEntity> {
+    return this.remember(
+      await log.write(async (writer) => this.written(writer.scope, await work(writer))),
+    );
   }
 
   /**

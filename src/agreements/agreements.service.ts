@@ -20,6 +20,7 @@ import {
   FINAL_STAGES,
   DEFAULT_WITHDRAWAL_NOTICE_MONTHS,
   EntryIntoForceKind,
+  ruleChangeRefusal,
   ruleRefusal,
   validateEntryIntoForceRule,
   PARTY_STATUSES,
@@ -223,13 +224,9 @@ export class AgreementsService {
     );
   }
 
-  /** A write, whose agreement, once committed, is remembered with its parties. */
-  private async committed(
-    work: (log: LogWriter) => Promise<AgreementEntity>,
-  ): Promise<AgreementEntity> {
-    return this.cache.remember(
-      await this.log.write(async (log) => this.cache.written(log.scope, await work(log))),
-    );
+  /** A write, whose agreement is remembered with its parties (AgreementCache.write). */
+  private committed(work: (log: LogWriter) => Promise<AgreementEntity>): Promise<AgreementEntity> {
+    return this.cache.write(this.log, work);
   }
 
   private async recordApprovalStepIn(
@@ -452,14 +449,6 @@ export class AgreementsService {
   }
 }
 
-/** Stages in which the entry-into-force rule can no longer change: it has done its work. */
-const RULE_FIXED: ReadonlySet<AgreementStage> = new Set([
-  AgreementStage.IN_FORCE,
-  AgreementStage.EXPIRED,
-  AgreementStage.TERMINATED,
-  AgreementStage.WITHDRAWN,
-]);
-
 /**
  * The clauses an update changes (as the entity's fields), or a
  * BAD_USER_INPUT naming each bad one: a rule invalid for the parties, a rule changed once the
@@ -474,8 +463,9 @@ function clauseChanges(
   if (input.entryIntoForce !== undefined) {
     const rule = normalizedRule(input.entryIntoForce);
     if (storedRule(rule) !== storedRule(agreement.entryIntoForceRule)) {
-      if (RULE_FIXED.has(agreement.stage)) {
-        problems.entryIntoForce = `the agreement is ${agreement.stage}: its entry-into-force rule can no longer change`;
+      const fixed = ruleChangeRefusal(agreement.stage);
+      if (fixed) {
+        problems.entryIntoForce = fixed;
       }
       Object.assign(problems, validateEntryIntoForceRule(rule, agreement.parties));
       // A condition met under the old rule says nothing under the new one.

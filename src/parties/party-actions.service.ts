@@ -18,14 +18,13 @@ import { insertInto } from '../database/statements.js';
 import { AgreementEventType } from '../events/entities/agreement-event.entity.js';
 import { EventLog, type LogWriter } from '../events/event-log.service.js';
 import {
+  AgreementStage,
   ApprovalStatus,
-  FINAL_STAGES,
+  joinRefusal,
   PartyAction,
   partyTransition,
   PartyStatus,
   registeredBinding,
-  withdrawalEffectiveAt,
-  AgreementStage,
   validateEntryIntoForceRule,
 } from '../workflow/index.js';
 import type { AddPartyInput } from './dto/add-party.input.js';
@@ -43,29 +42,18 @@ export class PartyActionsService {
     readonly cache: AgreementCache,
   ) {}
 
-  async recordPartyAction(
-    input: RecordPartyActionInput,
-    actor: Principal,
-  ): Promise<AgreementEntity> {
-    const saved = await this.log.write(async (log) =>
-      this.cache.written(
-        log.scope,
-        await once(log, actor, 'recordPartyAction', input, () =>
-          this.recordPartyActionIn(log, input, actor),
-        ),
+  recordPartyAction(input: RecordPartyActionInput, actor: Principal): Promise<AgreementEntity> {
+    return this.cache.write(this.log, (log) =>
+      once(log, actor, 'recordPartyAction', input, () =>
+        this.recordPartyActionIn(log, input, actor),
       ),
     );
-    return this.cache.remember(saved);
   }
 
-  async addParty(input: AddPartyInput, actor: Principal): Promise<AgreementEntity> {
-    const saved = await this.log.write(async (log) =>
-      this.cache.written(
-        log.scope,
-        await once(log, actor, 'addParty', input, () => this.addPartyIn(log, input, actor)),
-      ),
+  addParty(input: AddPartyInput, actor: Principal): Promise<AgreementEntity> {
+    return this.cache.write(this.log, (log) =>
+      once(log, actor, 'addParty', input, () => this.addPartyIn(log, input, actor)),
     );
-    return this.cache.remember(saved);
   }
 
   /** A party action inside a caller's transaction (the import records a whole table in one). */
@@ -82,26 +70,6 @@ export class PartyActionsService {
     );
     const party = partyOf(agreement, input.partyCode);
     const occurredAt = input.occurredAt ?? new Date();
-    if (
-      input.action === PartyAction.CONSENT &&
-      agreement.conditionMetAt &&
-      occurredAt.getTime() < agreement.conditionMetAt.getTime()
-    ) {
-      // The log never rewrites a derived move: history is loaded in date order.
-      throw DomainError.badInput({
-        occurredAt: `${occurredAt.toISOString()} is before the day the condition of entry into force was met (${agreement.conditionMetAt.toISOString().slice(0, 10)}), which this consent would have changed: record consents in date order`,
-      });
-    }
-    const noticeEnds = withdrawalEffectiveAt(occurredAt, agreement.withdrawalNoticeMonths);
-    if (
-      input.action === PartyAction.GIVE_WITHDRAWAL_NOTICE &&
-      input.withdrawalEffectiveAt &&
-      input.withdrawalEffectiveAt.getTime() < noticeEnds.getTime()
-    ) {
-      throw DomainError.badInput({
-        withdrawalEffectiveAt: `${input.withdrawalEffectiveAt.toISOString()} is before the notice period of ${agreement.withdrawalNoticeMonths} months ends (${noticeEnds.toISOString()}); a notice may name a later date, not an earlier one`,
-      });
-    }
     const next = partyTransition(
       agreement.stage,
       agreement.signedAt,
@@ -111,10 +79,9 @@ export class PartyActionsService {
         means: input.means,
         reference: input.reference,
         occurredAt,
-        withdrawalEffectiveAt:
-          input.action === PartyAction.GIVE_WITHDRAWAL_NOTICE
-            ? (input.withdrawalEffectiveAt ?? noticeEnds)
-            : input.withdrawalEffectiveAt,
+        withdrawalEffectiveAt: input.withdrawalEffectiveAt,
+        withdrawalNoticeMonths: agreement.withdrawalNoticeMonths,
+        conditionMetAt: agreement.conditionMetAt,
       },
     );
     return commitChange(
@@ -154,16 +121,13 @@ export class PartyActionsService {
       this.cache,
     );
     const { party } = input;
-    if (FINAL_STAGES.has(agreement.stage)) {
-      throw new DomainError(
-        ErrorCode.INVALID_TRANSITION,
-        `Cannot add ${party.code}: the agreement is ${agreement.stage}, a final stage.`,
-        {
-          stage: agreement.stage,
-          partyCode: party.code,
-          reason: `the agreement is ${agreement.stage}, a final stage`,
-        },
-      );
+    const closed = joinRefusal(agreement.stage);
+    if (closed) {
+      throw new DomainError(ErrorCode.INVALID_TRANSITION, `Cannot add ${party.code}: ${closed}.`, {
+        stage: agreement.stage,
+        partyCode: party.code,
+        reason: closed,
+      });
     }
     if (agreement.parties.some((candidate) => candidate.code === party.code)) {
       throw DomainError.badInput({

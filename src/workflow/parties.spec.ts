@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../common/domain-error.js';
 import {
   availablePartyActions,
+  joinRefusal,
   ConsentMeans as M,
   PARTY_ACTION_STAGES,
   PARTY_STATUSES,
@@ -556,6 +557,48 @@ describe('the order of dates', () => {
     );
   });
 
+  it('refuses a consent dated before the day the condition was met; that day is fine', () => {
+    const conditionMetAt = at(5);
+    expect(() =>
+      act(party(St.SIGNATORY), A.CONSENT, { occurredAt: at(4), conditionMetAt }),
+    ).toThrow(
+      badInput({
+        occurredAt: expect.stringContaining(
+          'before the day the condition of entry into force was met',
+        ),
+      }),
+    );
+    expect(act(party(St.SIGNATORY), A.CONSENT, { occurredAt: at(5), conditionMetAt }).status).toBe(
+      St.CONSENTED,
+    );
+    // Another action is not a consent, and counts toward nothing.
+    expect(act(party(St.NEGOTIATING), A.SIGN, { occurredAt: at(4), conditionMetAt }).status).toBe(
+      St.SIGNATORY,
+    );
+  });
+
+  it('takes a withdrawal notice for the notice period or longer, never shorter', () => {
+    const notice = { occurredAt: at(10), withdrawalNoticeMonths: 12 };
+    const byDefault = act(party(St.PARTY), A.GIVE_WITHDRAWAL_NOTICE, {
+      ...notice,
+      withdrawalEffectiveAt: null,
+    });
+    expect(byDefault.withdrawalEffectiveAt).toEqual(new Date('2022-03-20T00:00:00Z'));
+    const later = new Date('2023-01-01T00:00:00Z');
+    expect(
+      act(party(St.PARTY), A.GIVE_WITHDRAWAL_NOTICE, { ...notice, withdrawalEffectiveAt: later })
+        .withdrawalEffectiveAt,
+    ).toEqual(later);
+    expect(() =>
+      act(party(St.PARTY), A.GIVE_WITHDRAWAL_NOTICE, {
+        ...notice,
+        withdrawalEffectiveAt: new Date('2022-03-19T00:00:00Z'),
+      }),
+    ).toThrow(
+      badInput({ withdrawalEffectiveAt: expect.stringContaining('notice period of 12 months') }),
+    );
+  });
+
   it('refuses by the table before it looks at the input', () => {
     expect(() => act(party(St.PARTY), A.SIGN, { means: M.ACCESSION, occurredAt: at(-1) })).toThrow(
       invalid({ partyAction: A.SIGN }),
@@ -688,5 +731,17 @@ describe('the diagram', () => {
     expect(lines).toContain('    CONSENTED --> PARTY: PARTY_IN_FORCE (derived)');
     expect(lines).toContain('    SIGNATORY --> SIGNATORY: START_PROVISIONAL_APPLICATION *');
     expect(lines.filter((line) => line.includes(': '))).toHaveLength(rows.length);
+  });
+});
+
+describe('joining an agreement', () => {
+  it('is possible until the agreement is final', () => {
+    for (const stage of STAGES) {
+      const final = [S.EXPIRED, S.TERMINATED, S.WITHDRAWN].includes(stage);
+      expect([stage, joinRefusal(stage)]).toEqual([
+        stage,
+        final ? `the agreement is ${stage}, a final stage` : null,
+      ]);
+    }
   });
 });

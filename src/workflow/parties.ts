@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { AgreementStage, ApprovalStatus, FINAL_STAGES } from './stages.js';
 import type { PartyState } from './transitions.js';
+import { withdrawalEffectiveAt as noticePeriodEnd } from './entry-into-force.js';
 
 /**
  * Each party's path to being bound (docs/design.md §6). Domestic approval is not consent: a state is
@@ -93,11 +94,20 @@ export interface PartyActionInput {
   /** Carried by the event of any action; stored as `consentReference` by CONSENT. */
   readonly reference?: string | null;
   /**
-   * For GIVE_WITHDRAWAL_NOTICE only: when it takes effect. The caller computes it (notice plus
-   * the agreement's `withdrawalNoticeMonths`) or passes the later date the notice itself names
-   * (Paris Agreement art 28(2) allows one); this module does not count months.
+   * For GIVE_WITHDRAWAL_NOTICE only: the later date the notice itself names for its effect
+   * (Paris Agreement art 28(2) allows one); by default `withdrawalNoticeMonths` after the notice.
    */
   readonly withdrawalEffectiveAt?: Date | null;
+  /**
+   * The agreement's notice period (VCLT art 56(2)): a notice takes effect that many calendar
+   * months after it, or later, never sooner. Without it, only "after the notice" is checked.
+   */
+  readonly withdrawalNoticeMonths?: number | null;
+  /**
+   * The day the condition of entry into force was met, once it ratified the agreement: a consent
+   * dated before it, recorded after, is refused, since the log never rewrites a derived move.
+   */
+  readonly conditionMetAt?: Date | null;
   /** Real-world date of the action. */
   readonly occurredAt: Date;
 }
@@ -337,7 +347,7 @@ export function partyTransition(
 function effects(
   party: PartyBindingState,
   action: PartyAction,
-  { means, reference, withdrawalEffectiveAt, occurredAt }: PartyActionInput,
+  { means, reference, withdrawalEffectiveAt, withdrawalNoticeMonths, occurredAt }: PartyActionInput,
 ): Partial<PartyBindingState> {
   switch (action) {
     case PartyAction.SIGN:
@@ -360,7 +370,8 @@ function effects(
     case PartyAction.GIVE_WITHDRAWAL_NOTICE:
       return {
         withdrawalNoticeAt: occurredAt,
-        withdrawalEffectiveAt: withdrawalEffectiveAt ?? null,
+        withdrawalEffectiveAt:
+          withdrawalEffectiveAt ?? noticeEnd(occurredAt, withdrawalNoticeMonths) ?? null,
       };
     case PartyAction.REVOKE_WITHDRAWAL_NOTICE:
       return { withdrawalNoticeAt: null, withdrawalEffectiveAt: null };
@@ -380,7 +391,13 @@ function inputProblems(
   agreementSignedAt: Date | null,
   party: PartyBindingState,
   action: PartyAction,
-  { means, withdrawalEffectiveAt, occurredAt }: PartyActionInput,
+  {
+    means,
+    withdrawalEffectiveAt,
+    withdrawalNoticeMonths,
+    conditionMetAt,
+    occurredAt,
+  }: PartyActionInput,
 ): Record<string, string> {
   const problems: Record<string, string> = {};
   if (action === PartyAction.CONSENT) {
@@ -401,6 +418,11 @@ function inputProblems(
       ? `${occurredAt.toISOString()} is before ${what} (${earliest.toISOString()})`
       : null;
   const dateProblem =
+    (action === PartyAction.CONSENT &&
+    conditionMetAt &&
+    occurredAt.getTime() < conditionMetAt.getTime()
+      ? `${occurredAt.toISOString()} is before the day the condition of entry into force was met (${conditionMetAt.toISOString().slice(0, 10)}), which this consent would have changed: record consents in date order`
+      : null) ??
     tooEarly(agreementSignedAt, 'the agreement was signed') ??
     tooEarly(party.lastActionAt, `${party.code}'s last action`) ??
     (action === PartyAction.CONSENT && party.approvalRequired
@@ -414,14 +436,28 @@ function inputProblems(
   if (dateProblem) {
     problems.occurredAt = dateProblem;
   }
-  if (
-    action === PartyAction.GIVE_WITHDRAWAL_NOTICE &&
-    withdrawalEffectiveAt &&
-    withdrawalEffectiveAt.getTime() <= occurredAt.getTime()
-  ) {
-    problems.withdrawalEffectiveAt = `${withdrawalEffectiveAt.toISOString()} is not after the notice (${occurredAt.toISOString()})`;
+  const earliest = noticeEnd(occurredAt, withdrawalNoticeMonths);
+  if (action === PartyAction.GIVE_WITHDRAWAL_NOTICE && withdrawalEffectiveAt) {
+    if (earliest && withdrawalEffectiveAt.getTime() < earliest.getTime()) {
+      problems.withdrawalEffectiveAt = `${withdrawalEffectiveAt.toISOString()} is before the notice period of ${withdrawalNoticeMonths} months ends (${earliest.toISOString()}); a notice may name a later date, not an earlier one`;
+    } else if (withdrawalEffectiveAt.getTime() <= occurredAt.getTime()) {
+      problems.withdrawalEffectiveAt = `${withdrawalEffectiveAt.toISOString()} is not after the notice (${occurredAt.toISOString()})`;
+    }
   }
   return problems;
+}
+
+/** When a notice given at `noticeAt` takes effect at the earliest, if the period is known. */
+function noticeEnd(noticeAt: Date, months: number | null | undefined): Date | null {
+  return months == null ? null : noticePeriodEnd(noticeAt, months);
+}
+
+/**
+ * Why a state cannot join an agreement in this stage (`addParty`), or null: it can until the
+ * agreement is final.
+ */
+export function joinRefusal(stage: AgreementStage): string | null {
+  return FINAL_STAGES.has(stage) ? `the agreement is ${stage}, a final stage` : null;
 }
 
 /**

@@ -5,13 +5,14 @@ import { EntryIntoForceKind, type EntryIntoForceRule } from './entry-into-force.
 import { ConsentMeans, PartyStatus } from './parties.js';
 import {
   progressOf,
+  ruleChangeRefusal,
   ScheduledMoveKind,
   settle,
   type Settlement,
   type TreatyParty,
   type TreatyState,
 } from './settle.js';
-import { AgreementStage, ApprovalStatus } from './stages.js';
+import { AgreementStage, ApprovalStatus, STAGES } from './stages.js';
 
 const d = (day: string) => new Date(`${day}T00:00:00.000Z`);
 
@@ -339,5 +340,17 @@ describe('settle on any state (property)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('changing the rule', () => {
+  it('is possible until the agreement is in force or otherwise done', () => {
+    const fixed = STAGES.filter((stage) => ruleChangeRefusal(stage));
+    expect(fixed).toEqual([
+      AgreementStage.IN_FORCE,
+      AgreementStage.EXPIRED,
+      AgreementStage.TERMINATED,
+      AgreementStage.WITHDRAWN,
+    ]);
   });
 });

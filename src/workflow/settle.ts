@@ -83,6 +83,21 @@ export function ruleRefusal(kind: EntryIntoForceKind, action: WorkflowAction): s
   return null;
 }
 
+/** Stages in which the entry-into-force rule has done its work and can no longer change. */
+const RULE_FIXED: ReadonlySet<AgreementStage> = new Set([
+  AgreementStage.IN_FORCE,
+  AgreementStage.EXPIRED,
+  AgreementStage.TERMINATED,
+  AgreementStage.WITHDRAWN,
+]);
+
+/** Why the agreement's entry-into-force rule can no longer change in this stage, or null. */
+export function ruleChangeRefusal(stage: AgreementStage): string | null {
+  return RULE_FIXED.has(stage)
+    ? `the agreement is ${stage}: its entry-into-force rule can no longer change`
+    : null;
+}
+
 /** Statuses whose consent counts towards the condition. */
 const COUNTING: ReadonlySet<PartyStatus> = new Set([
   PartyStatus.CONSENTED,
