@@ -30,6 +30,16 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // Browser scripts served as they are (GraphiQL's start.js): linted, without type information.
+    files: ['public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { ...globals.browser, graphqlWs: 'readonly', YogaGraphiQL: 'readonly' },
+      sourceType: 'script',
+    },
+  },
+  {
     // Tests and benchmarks read GraphQL responses, which are untyped JSON.
     files: ['test/**/*.ts', 'src/**/*.spec.ts', 'bench/**/*.ts'],
     rules: {

@@ -17,6 +17,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DemoSeeder } from './database/demo-seed.js';
 import { EventsModule } from './events/events.module.js';
+import { GraphiQLController } from './graphiql/graphiql.controller.js';
 import { HealthController } from './health/health.controller.js';
 
 @Module({})
@@ -36,7 +37,7 @@ export class AppModule {
         AgreementsModule,
         PartiesModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, GraphiQLController],
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: GraphQLExceptionFilter },

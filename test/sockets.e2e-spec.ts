@@ -152,9 +152,12 @@ describe('one entry point for GraphQL over HTTP', () => {
     },
   );
 
-  it('answers with security headers, and a restrictive CSP on what is not a page', async () => {
+  it('answers with security headers, and a restrictive CSP on all but the GraphiQL page', async () => {
     for (const response of [
       await fetch(`${server.url}/health`),
+      await fetch(`${server.url}/`, { redirect: 'manual' }),
+      await fetch(`${server.url}/nowhere`),
+      await fetch(`${server.url}/graphiql/start.js`),
       await fetch(`${server.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

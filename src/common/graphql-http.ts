@@ -5,6 +5,7 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { AppConfig } from '../config/config.js';
 import { GRAPHQL_ACCESS, type GraphQLAccess } from './graphql-access.js';
+import { GRAPHIQL_PATH } from '../graphiql/graphiql.controller.js';
 import { GRAPHQL_PATH } from './graphql-options.js';
 
 const logger = new Logger('GraphQLHttp');
@@ -26,8 +27,8 @@ class ClientGone extends Error {}
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * On every answer, GraphQL's and Express's: no content sniffing, no referrer; and, but on a page
- * (NOT_FOR_PAGES), nothing to load and no framing.
+ * On every answer, GraphQL's and Express's: no content sniffing, no referrer, nothing to load and
+ * no framing. A page (GraphiQL) replaces the policy with its own.
  */
 const SECURITY_HEADERS: [string, string][] = [
   ['x-content-type-options', 'nosniff'],
@@ -35,7 +36,6 @@ const SECURITY_HEADERS: [string, string][] = [
   ['content-security-policy', "default-src 'none'; frame-ancestors 'none'"],
   ['x-frame-options', 'DENY'],
 ];
-const NOT_FOR_PAGES = ['content-security-policy', 'x-frame-options'];
 
 /**
  * Serves HTTP requests to /graphql from node:http straight into Apollo, the way
@@ -44,9 +44,10 @@ const NOT_FOR_PAGES = ['content-security-policy', 'x-frame-options'];
  * Express (its router, the request and response objects it rebuilds, `res.send` with its ETag)
  * cost as much per request as Apollo itself, for nothing /graphql needs: the body is read here,
  * within MAX_BODY_BYTES, and the client address is worked out with TRUST_PROXY as Express does
- * (`proxy-addr`, as for WebSockets). What Apollo enforces (methods, CSRF prevention, batching
- * off, the landing page) is unchanged, and so is every GraphQL answer. A body refused here
- * (too large, not JSON, not UTF-8, compressed) is answered in GraphQL's error shape, with a code.
+ * (`proxy-addr`, as for WebSockets). What Apollo enforces (methods, batching off) is unchanged,
+ * and so is every GraphQL answer. A body refused here (too large, not JSON, not UTF-8,
+ * compressed) is answered in GraphQL's error shape, with a code. A browser that opens /graphql
+ * itself is sent to GraphiQL, where GraphiQL is on.
  * Only the exact path /graphql is GraphQL: Apollo is not mounted on Express (graphql-options.ts).
  *
  * Call once the application is initialised (Apollo started), before it listens.
@@ -70,6 +71,13 @@ export function serveGraphQLOverHttp(app: INestApplication, config: AppConfig): 
     const [path, search] = splitUrl(req.url);
     if (path !== GRAPHQL_PATH) {
       express(req, res);
+      return;
+    }
+    // A person following a link to the API gets the IDE, where there is one.
+    if (config.graphiql && isPageVisit(req, search)) {
+      res.statusCode = 302;
+      res.setHeader('location', GRAPHIQL_PATH);
+      res.end();
       return;
     }
     handle(apollo, req, res, search, config.limits.maxBodyBytes, () =>
@@ -130,10 +138,6 @@ async function handle(
 async function send(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
   for (const [name, value] of response.headers) {
     res.setHeader(name, value);
-  }
-  // A page (the landing page outside production) loads what it needs.
-  if (/^text\/html\b/i.test(response.headers.get('content-type') ?? '')) {
-    NOT_FOR_PAGES.forEach((name) => res.removeHeader(name));
   }
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
@@ -231,6 +235,15 @@ function answer(res: ServerResponse, status: number, code: string, message: stri
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+/** A browser's GET with no operation: someone who followed a link to /graphql. */
+function isPageVisit(req: IncomingMessage, search: string): boolean {
+  return (
+    req.method === 'GET' &&
+    /\btext\/html\b/i.test(req.headers.accept ?? '') &&
+    !new URLSearchParams(search).has('query')
+  );
 }
 
 /** The path of a request's URL, and its query string (with its `?`, or empty). */

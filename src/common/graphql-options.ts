@@ -55,7 +55,9 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     // form) still has no JSON body to run (graphql-http.ts): SECURITY.md, "The GraphQL edge".
     csrfPrevention: false,
     allowBatchedHttpRequests: false,
-    playground: !production,
+    // Apollo's landing page loads its IDE from a CDN: off everywhere. GraphiQL is served from
+    // this server at /graphiql instead (graphiql/graphiql.controller.ts).
+    graphiql: false,
     // Ratify sets no cache hints; without this plugin Apollo would still wrap every field.
     plugins: [ApolloServerPluginCacheControlDisabled()],
   };

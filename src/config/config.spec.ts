@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       logLevels: ['fatal', 'error', 'warn', 'log'],
       requireAuthForReads: false,
       introspection: true,
+      graphiql: true,
       trustProxy: false,
       rateLimitWritesPerMinute: 300,
       limits: { maxDepth: 12, maxCost: 100000, maxAliases: 30, maxBodyBytes: 100000 },
@@ -32,6 +33,22 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).introspection,
     ).toBe(true);
+  });
+
+  it('serves GraphiQL where introspection is on, outside production, unless told otherwise', () => {
+    expect(loadConfig({}).graphiql).toBe(true);
+    expect(loadConfig({ GRAPHIQL: 'false' }).graphiql).toBe(false);
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'false' }).graphiql).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).graphiql).toBe(
+      false,
+    );
+    expect(
+      loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHIQL: 'true' })
+        .graphiql,
+    ).toBe(true);
+    expect(() => loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'true' })).toThrow(
+      'GRAPHIQL=true needs GRAPHQL_INTROSPECTION=true',
+    );
   });
 
   it.each([
@@ -76,6 +93,7 @@ describe('loadConfig', () => {
       logLevels: ['fatal', 'error', 'warn', 'log', 'debug'],
       requireAuthForReads: true,
       introspection: false,
+      graphiql: false,
       trustProxy: false,
       rateLimitWritesPerMinute: 0,
       limits: { maxDepth: 8, maxCost: 1000, maxAliases: 5, maxBodyBytes: 20000 },

@@ -18,6 +18,8 @@ export interface AppConfig {
   readonly requireAuthForReads: boolean;
   /** Introspection of the schema; off in production unless asked for. */
   readonly introspection: boolean;
+  /** The offline GraphiQL at /graphiql; off in production unless asked for. */
+  readonly graphiql: boolean;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client IP. */
   readonly trustProxy: boolean | number | string;
   /** Mutations per minute per token and per IP; 0 turns the limit off. */
@@ -172,6 +174,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   });
   const requireAuthForReads = read('REQUIRE_AUTH_FOR_READS', false, boolean);
   const introspection = read('GRAPHQL_INTROSPECTION', nodeEnv !== 'production', boolean);
+  // On by default where introspection is, outside production: it reads the schema that way.
+  const graphiql = read('GRAPHIQL', introspection && nodeEnv !== 'production', boolean);
+  if (graphiql && !introspection) {
+    problems.push(
+      'GRAPHIQL=true needs GRAPHQL_INTROSPECTION=true: GraphiQL reads the schema by introspection',
+    );
+  }
   const trustProxy = read<boolean | number | string>('TRUST_PROXY', false, parseTrustProxy);
   const rateLimitWritesPerMinute = read('RATE_LIMIT_WRITES_PER_MINUTE', 300, integer(0, 1_000_000));
   const limits: RequestLimits = {
@@ -215,6 +224,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(logLevel) + 1),
     requireAuthForReads,
     introspection,
+    graphiql,
     trustProxy,
     rateLimitWritesPerMinute,
     limits,
