@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   buildClientSchema,
+  buildSchema,
   getIntrospectionQuery,
+  lexicographicSortSchema,
   printSchema,
   type IntrospectionQuery,
 } from 'graphql';
@@ -73,6 +79,47 @@ describe('introspection, where it is on, passes the limits the schema tools need
       code: 'QUERY_TOO_COMPLEX',
       limit: 'cost',
     });
+  });
+});
+
+/** A schema in SDL, printed the one way, to compare what two tools wrote. */
+const normalized = (sdl: string) => printSchema(lexicographicSortSchema(buildSchema(sdl)));
+
+describe('schema tools read the schema from a running server, at their defaults', () => {
+  let server: TestServer;
+  let folder: string;
+  beforeAll(async () => {
+    server = await TestServer.start({ seedDemo: false });
+    folder = mkdtempSync(join(tmpdir(), 'ratify-schema-tools-'));
+  });
+  afterAll(async () => {
+    rmSync(folder, { recursive: true, force: true });
+    await server.dispose();
+  });
+
+  /** Runs a tool's own command line (node_modules/.bin), from this folder. */
+  const run = (tool: string, args: string[]) =>
+    promisify(execFile)(join('node_modules', '.bin', tool), args, { timeout: 60_000 });
+
+  it('GraphQL Code Generator (its schema-ast plugin) writes schema.gql', async () => {
+    const config = join(folder, 'codegen.yml');
+    const output = join(folder, 'codegen.graphql');
+    writeFileSync(
+      config,
+      `schema: ${server.url}/graphql\ngenerates:\n  ${output}:\n    plugins: [schema-ast]\n`,
+    );
+    await run('graphql-codegen', ['--config', config]);
+    expect(normalized(readFileSync(output, 'utf8'))).toBe(
+      normalized(readFileSync('schema.gql', 'utf8')),
+    );
+  });
+
+  it('graphql-inspector introspect writes schema.gql', async () => {
+    const output = join(folder, 'inspector.graphql');
+    await run('graphql-inspector', ['introspect', `${server.url}/graphql`, '--write', output]);
+    expect(normalized(readFileSync(output, 'utf8'))).toBe(
+      normalized(readFileSync('schema.gql', 'utf8')),
+    );
   });
 });
 
