@@ -84,6 +84,13 @@ describe('GraphiQL, served by Ratify itself', () => {
     await bundle.arrayBuffer();
     const again = await get(`${server.url}/graphiql/graphiql.js`, { 'if-none-match': etag });
     expect(again.status).toBe(304);
+    const among = await get(`${server.url}/graphiql/graphiql.js`, {
+      'if-none-match': `"other", W/${etag}`,
+    });
+    expect(among.status).toBe(304);
+    const changed = await get(`${server.url}/graphiql/graphiql.js`, { 'if-none-match': '"old"' });
+    expect(changed.status).toBe(200);
+    await changed.arrayBuffer();
   });
 
   it.each(['nothing.js', '..%2Fpackage.json', '%2E%2E%2F%2E%2E%2Fpackage.json', 'start.js.map'])(

@@ -128,7 +128,8 @@ export class GraphiQLController {
       'cache-control': 'no-cache',
       vary: 'accept-encoding',
     });
-    if (request.headers['if-none-match'] === asset.etag) {
+    const known = (request.headers['if-none-match'] ?? '').split(',').map((tag) => tag.trim());
+    if (known.includes(asset.etag) || known.includes(`W/${asset.etag}`)) {
       response.status(304).end();
       return;
     }
