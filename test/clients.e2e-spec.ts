@@ -12,6 +12,7 @@ import { ApolloClient, ApolloLink, gql, HttpLink, InMemoryCache } from '@apollo/
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
 import { ClientError, GraphQLClient } from 'graphql-request';
+import { OperationTypeNode } from 'graphql';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { firstValueFrom, filter } from 'rxjs';
 import WebSocket from 'ws';
@@ -54,7 +55,8 @@ describe('GraphQL clients at their defaults, against the real server', () => {
   });
   afterEach(async () => {
     jest.restoreAllMocks();
-    await Promise.all(sockets.splice(0).map((socket) => socket.dispose()));
+    // graphql-ws's dispose may return a promise (`void | Promise<void>`).
+    await Promise.all(sockets.splice(0).map((socket) => Promise.resolve(socket.dispose())));
   });
   afterAll(() => server.dispose());
 
@@ -121,14 +123,14 @@ describe('GraphQL clients at their defaults, against the real server', () => {
       });
       const before = (await server.health()).subscriptions;
       const seen: any[] = [];
-      const { unsubscribe } = client
+      const subscription = client
         .subscription(EVENTS, {})
         .subscribe((result) => seen.push(result.data?.agreementEvents));
       await waitUntil(async () => (await server.health()).subscriptions > before);
       await reopen('Seen by urql');
       await waitUntil(() => seen.length > 0);
       expect(seen[0]).toMatchObject({ action: 'REOPEN', note: 'Seen by urql' });
-      unsubscribe();
+      subscription.unsubscribe();
       await restore();
     });
   });
@@ -183,7 +185,7 @@ describe('GraphQL clients at their defaults, against the real server', () => {
       const client = new ApolloClient({
         cache: new InMemoryCache(),
         link: ApolloLink.split(
-          ({ operationType }) => operationType === 'subscription',
+          ({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION,
           new GraphQLWsLink(socket),
           new HttpLink({ uri: endpoint, headers: { authorization: token } }),
         ),
