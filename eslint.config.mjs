@@ -26,12 +26,12 @@ export default tseslint.config(
   },
   {
     // Plain JavaScript run by npm scripts: linted, without type information.
-    files: ['scripts/**/*.mjs'],
+    files: ['scripts/**/*.mjs', 'test/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
   {
     // Browser scripts served as they are (GraphiQL's start.js): linted, without type information.
-    files: ['public/**/*.js'],
+    files: ['web/graphiql/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

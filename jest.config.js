@@ -38,4 +38,9 @@ if (process.env.DATABASE_URL_TEST_PG) {
 }
 
 /** @type {import('jest').Config} */
-export default { projects, testTimeout: 30000 };
+export default {
+  projects,
+  testTimeout: 30000,
+  // The browser specs are served the web app as `tsc -p web` builds it (dist/web).
+  globalSetup: '<rootDir>/test/support/build-web.mjs',
+};

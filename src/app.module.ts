@@ -19,6 +19,7 @@ import { DemoSeeder } from './database/demo-seed.js';
 import { EventsModule } from './events/events.module.js';
 import { GraphiQLController } from './graphiql/graphiql.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { WebAppController } from './web-app/web-app.controller.js';
 
 @Module({})
 export class AppModule {
@@ -37,7 +38,7 @@ export class AppModule {
         AgreementsModule,
         PartiesModule,
       ],
-      controllers: [HealthController, GraphiQLController],
+      controllers: [HealthController, GraphiQLController, WebAppController],
       providers: [
         { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: GraphQLExceptionFilter },

@@ -1,20 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
-
-/** One file of the GraphiQL page, ready to send: its bytes, gzipped bytes, type and ETag. */
-export interface GraphiQLAsset {
-  readonly body: Buffer;
-  readonly gzipped: Buffer;
-  readonly contentType: string;
-  readonly etag: string;
-}
-
-const JS = 'text/javascript; charset=utf-8';
+import { contentTypeOf, staticFile, type StaticFile } from '../common/static-files.js';
 
 /**
  * The files of the offline GraphiQL, all from this server (README, "GraphiQL"):
@@ -22,16 +10,17 @@ const JS = 'text/javascript; charset=utf-8';
  *   editor as `@graphql-yoga/render-graphiql` bundles them (its HTML would inline all 9 MB of
  *   them in every page, which a Content-Security-Policy without 'unsafe-inline' cannot allow);
  * - `graphql-ws.js`: the graphql-ws browser client (its UMD build), for subscriptions;
- * - `start.js`, which connects the two, and `favicon.svg`: Ratify's own (public/graphiql/).
+ * - `start.js`, which connects the two, and `favicon.svg`: Ratify's own (web/graphiql/start.js,
+ *   web/favicon.svg).
  *
  * Read on the first request only (a production server without GRAPHIQL never loads them), then
  * kept, gzipped once, in memory.
  */
 export class GraphiQLAssets {
-  private loading?: Promise<ReadonlyMap<string, GraphiQLAsset>>;
+  private loading?: Promise<ReadonlyMap<string, StaticFile>>;
 
   /** The asset called `name`, or undefined when there is none. */
-  async get(name: string): Promise<GraphiQLAsset | undefined> {
+  async get(name: string): Promise<StaticFile | undefined> {
     this.loading ??= load();
     try {
       return (await this.loading).get(name);
@@ -42,27 +31,25 @@ export class GraphiQLAssets {
   }
 }
 
-async function load(): Promise<ReadonlyMap<string, GraphiQLAsset>> {
+async function load(): Promise<ReadonlyMap<string, StaticFile>> {
   const yoga = await import('@graphql-yoga/render-graphiql/graphiql');
   const require = createRequire(import.meta.url);
   const graphqlWs = join(dirname(require.resolve('graphql-ws')), '..', 'umd', 'graphql-ws.min.js');
   const own = (name: string) =>
-    readFile(fileURLToPath(new URL(`../../public/graphiql/${name}`, import.meta.url)));
-  const files: [string, string | Buffer, string][] = [
-    ['graphiql.js', yoga.js, JS],
-    ['graphiql.css', yoga.css, 'text/css; charset=utf-8'],
-    ['editor.worker.js', yoga.editorWorkerService, JS],
-    ['json.worker.js', yoga.jsonWorker, JS],
-    ['graphql.worker.js', yoga.graphqlWorker, JS],
-    ['graphql-ws.js', await readFile(graphqlWs), JS],
-    ['start.js', await own('start.js'), JS],
-    ['favicon.svg', await own('favicon.svg'), 'image/svg+xml'],
+    readFile(fileURLToPath(new URL(`../../web/${name}`, import.meta.url)));
+  const files: [string, string | Buffer][] = [
+    ['graphiql.js', yoga.js],
+    ['graphiql.css', yoga.css],
+    ['editor.worker.js', yoga.editorWorkerService],
+    ['json.worker.js', yoga.jsonWorker],
+    ['graphql.worker.js', yoga.graphqlWorker],
+    ['graphql-ws.js', await readFile(graphqlWs)],
+    ['start.js', await own('graphiql/start.js')],
+    ['favicon.svg', await own('favicon.svg')],
   ];
-  const assets = new Map<string, GraphiQLAsset>();
-  for (const [name, content, contentType] of files) {
-    const body = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    assets.set(name, { body, gzipped: await promisify(gzip)(body), contentType, etag });
+  const assets = new Map<string, StaticFile>();
+  for (const [name, content] of files) {
+    assets.set(name, await staticFile(content, contentTypeOf(name)));
   }
   return assets;
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, NotFoundException, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { GRAPHQL_PATH } from '../common/graphql-options.js';
+import { sendStatic } from '../common/static-files.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { GraphiQLAssets } from './graphiql-assets.js';
 
@@ -62,8 +63,8 @@ subscription AgreementEvents {
 
 /**
  * GraphiQL at /graphiql, served from this server with nothing from a CDN, so that it works
- * offline (README, "GraphiQL"); and `/`, which leads to it. On outside production by default,
- * behind GRAPHIQL=true in production.
+ * offline (README, "GraphiQL"). On outside production by default, behind GRAPHIQL=true in
+ * production.
  */
 @Controller()
 export class GraphiQLController {
@@ -81,21 +82,6 @@ export class GraphiQLController {
         graphql: `${GRAPHIQL_PATH}/graphql.worker.js`,
       },
     });
-  }
-
-  /** GraphiQL where it is on; otherwise where the API is. */
-  @Get()
-  root(@Res() response: Response): void {
-    if (this.config.graphiql) {
-      response.redirect(302, GRAPHIQL_PATH);
-      return;
-    }
-    response
-      .type('text/plain')
-      .send(
-        `Ratify. The GraphQL API is at ${GRAPHQL_PATH} (POST; GET for queries; WebSocket with ` +
-          'graphql-transport-ws for subscriptions), the health check at /health.\n',
-      );
   }
 
   @Get(GRAPHIQL_PATH)
@@ -122,22 +108,7 @@ export class GraphiQLController {
       throw new NotFoundException(`There is no ${GRAPHIQL_PATH}/${name}.`);
     }
     // Checked again on each load (no-cache), answered 304 while unchanged.
-    response.set({
-      'content-type': asset.contentType,
-      etag: asset.etag,
-      'cache-control': 'no-cache',
-      vary: 'accept-encoding',
-    });
-    const known = (request.headers['if-none-match'] ?? '').split(',').map((tag) => tag.trim());
-    if (known.includes(asset.etag) || known.includes(`W/${asset.etag}`)) {
-      response.status(304).end();
-      return;
-    }
-    const gzipped = request.acceptsEncodings('gzip', 'identity') === 'gzip';
-    if (gzipped) {
-      response.set('content-encoding', 'gzip');
-    }
-    response.end(gzipped ? asset.gzipped : asset.body);
+    sendStatic(request, response, asset, 'no-cache');
   }
 
   private mustBeOn(): void {

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -14,8 +13,9 @@ if (!hasBrowser && process.env.BROWSER_TESTS === 'required') {
 
 export const BROWSER_SKIPPED_BECAUSE = `(there is no Chromium at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium fonts-liberation, or CHROMIUM_PATH)`;
 
-/** Where specs save the screenshots a person looks at: BROWSER_SCREENSHOTS, or a temp folder. */
-export const SCREENSHOTS = process.env.BROWSER_SCREENSHOTS ?? join(tmpdir(), 'ratify-screenshots');
+/** Where specs save the screenshots a person looks at (not committed): BROWSER_SCREENSHOTS. */
+export const SCREENSHOTS =
+  process.env.BROWSER_SCREENSHOTS ?? join('test', 'browser', 'screenshots');
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({

@@ -1,0 +1,162 @@
+/**
+ * How the app words and dates what the API returns. Pure: no DOM, no lit-html, so that specs
+ * run it in Node (test/web/format.spec.ts).
+ */
+
+/** `PARLIAMENTARY_REVIEW` → `Parliamentary review`. */
+export function label(value: string | null | undefined): string {
+  if (!value) {
+    return '';
+  }
+  const words = value.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * A legal date: the calendar day the API names, in the reader's locale, never moved by the
+ * reader's time zone (an instrument deposited on 5 October is dated 5 October everywhere).
+ */
+export function legalDate(iso: string | null | undefined, locale?: string): string {
+  if (!iso) {
+    return '';
+  }
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+    new Date(iso),
+  );
+}
+
+/** The moment a change was recorded, in the reader's own time zone. */
+export function moment(iso: string | null | undefined, locale?: string): string {
+  if (!iso) {
+    return '';
+  }
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Date(iso),
+  );
+}
+
+/** An event of the log, as the API returns it to the app. */
+export interface LoggedEvent {
+  sequence: number;
+  cursor: string;
+  agreementId?: string;
+  type: string;
+  action?: string | null;
+  fromStage?: string | null;
+  toStage?: string | null;
+  partyCode?: string | null;
+  partyAction?: string | null;
+  partyStatus?: string | null;
+  approvalStatus?: string | null;
+  consentMeans?: string | null;
+  reference?: string | null;
+  votesFor?: number | null;
+  votesAgainst?: number | null;
+  abstentions?: number | null;
+  changedFields?: string[] | null;
+  occurredAt: string;
+  recordedAt?: string;
+  actor: string;
+  note?: string | null;
+  sourceUrl?: string | null;
+}
+
+const PARTY_ACTIONS: Record<string, string> = {
+  SIGN: 'signed',
+  CONSENT: 'consented to be bound',
+  DECLARE_NOT_INTENDING: 'declared it does not intend to become a party',
+  GIVE_WITHDRAWAL_NOTICE: 'gave notice of withdrawal',
+  REVOKE_WITHDRAWAL_NOTICE: 'revoked its notice of withdrawal',
+  START_PROVISIONAL_APPLICATION: 'began applying it provisionally',
+  END_PROVISIONAL_APPLICATION: 'stopped applying it provisionally',
+  PARTY_IN_FORCE: 'is bound: the agreement is in force for it',
+  WITHDRAWAL_EFFECTIVE: 'has withdrawn: its withdrawal took effect',
+};
+
+const APPROVALS: Record<string, string> = {
+  PENDING: 'has not yet submitted it for approval',
+  SUBMITTED: 'submitted it for approval',
+  IN_COMMITTEE: 'sent it to committee',
+  COMMITTEE_APPROVED: 'approved it in committee',
+  APPROVED: 'approved it',
+  REJECTED: 'rejected it',
+  NOT_REQUIRED: 'needs no approval',
+};
+
+/** `179 for, 2 against, 6 abstaining`, or '' without a tally. */
+export function tally(event: {
+  votesFor?: number | null;
+  votesAgainst?: number | null;
+  abstentions?: number | null;
+}): string {
+  const parts = [
+    event.votesFor != null ? `${event.votesFor} for` : '',
+    event.votesAgainst != null ? `${event.votesAgainst} against` : '',
+    event.abstentions != null ? `${event.abstentions} abstaining` : '',
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+/** One sentence a reader understands: "KR approved it (179 for, 2 against)." */
+export function describe(event: LoggedEvent): string {
+  switch (event.type) {
+    case 'AGREEMENT_CREATED':
+      return `Registered at ${label(event.toStage)}.`;
+    case 'STAGE_CHANGED':
+      return `${label(event.fromStage)} → ${label(event.toStage)} (${label(event.action)}).`;
+    case 'DETAILS_UPDATED':
+      return `Details updated${event.changedFields?.length ? `: ${event.changedFields.join(', ')}` : ''}.`;
+    case 'PARTY_ADDED':
+      return `${event.partyCode} joined the parties.`;
+    case 'PARTY_UPDATED': {
+      const means =
+        event.partyAction === 'CONSENT' && event.consentMeans
+          ? ` by ${label(event.consentMeans).toLowerCase()}`
+          : '';
+      const action = PARTY_ACTIONS[event.partyAction ?? ''] ?? label(event.partyAction);
+      return `${event.partyCode} ${action}${means}.`;
+    }
+    case 'APPROVAL_UPDATED': {
+      const votes = tally(event);
+      const status = APPROVALS[event.approvalStatus ?? ''] ?? label(event.approvalStatus);
+      return `${event.partyCode} ${status}${votes ? ` (${votes})` : ''}.`;
+    }
+    default:
+      return label(event.type);
+  }
+}
+
+/** The entry-into-force clause in words. */
+export function describeRule(rule: {
+  kind: string;
+  instruments?: number | null;
+  share?: number | null;
+  requiredParties?: string[] | null;
+  daysAfter?: number | null;
+  monthStart?: boolean | null;
+  date?: string | null;
+}): string {
+  const delay = rule.monthStart
+    ? `on the first day of the month after ${rule.daysAfter ?? 0} days`
+    : rule.daysAfter
+      ? `${rule.daysAfter} days later`
+      : 'on that day';
+  switch (rule.kind) {
+    case 'ALL_PARTIES':
+      return `In force once every party has consented, ${delay}.`;
+    case 'THRESHOLD': {
+      const conditions = [`${rule.instruments ?? 0} instruments of consent`];
+      if (rule.share != null) {
+        conditions.push(`parties weighing ${rule.share}% in all`);
+      }
+      if (rule.requiredParties?.length) {
+        conditions.push(`including ${rule.requiredParties.join(', ')}`);
+      }
+      return `In force after ${conditions.join(', ')}, ${delay}.`;
+    }
+    case 'FIXED_DATE':
+      return `In force on ${legalDate(rule.date)} once ratified.`;
+    default:
+      return 'In force when an administrator records it, once ratified.';
+  }
+}
