@@ -14,6 +14,8 @@ import type { AgreementEntity } from './entities/agreement.entity.js';
 import { AgreementConnection, AgreementModel } from './models/agreement.model.js';
 import { Workflow } from './models/workflow.model.js';
 import { EntryIntoForce, ScheduledMove } from './models/entry-into-force.model.js';
+import { PartyModel } from './models/party.model.js';
+import { partyViews, type PartyView } from './party-view.js';
 import { MAX_ITEMS } from '../common/query-limits.js';
 import { MAX_PARTIES } from './dto/party.input.js';
 
@@ -98,6 +100,12 @@ export class AgreementsResolver {
   })
   successor(@Parent() agreement: AgreementEntity) {
     return this.service.successorOf(agreement);
+  }
+
+  @ResolveField(() => [PartyModel])
+  @Extensions({ [MAX_ITEMS]: MAX_PARTIES })
+  parties(@Parent() agreement: AgreementEntity): PartyView[] {
+    return partyViews(agreement);
   }
 
   @ResolveField(() => EntryIntoForce, {

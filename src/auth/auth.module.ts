@@ -5,6 +5,7 @@ import { RateLimitGuard } from './rate-limit.guard.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RequestContexts } from './request-context.js';
 import { RolesGuard } from './roles.guard.js';
+import { ViewerResolver } from './viewer.resolver.js';
 
 @Global()
 @Module({
@@ -15,6 +16,7 @@ import { RolesGuard } from './roles.guard.js';
     RateLimiter,
     RateLimitGuard,
     RequestContexts,
+    ViewerResolver,
   ],
   exports: [ApiTokensService, RolesGuard, RateLimitGuard, RateLimiter, RequestContexts],
 })

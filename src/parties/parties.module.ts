@@ -3,11 +3,12 @@ import { AgreementsModule } from '../agreements/agreements.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { ClauseScheduler } from './clause-scheduler.service.js';
 import { PartiesResolver } from './parties.resolver.js';
+import { PartyFieldsResolver } from './party-fields.resolver.js';
 import { PartyActionsService } from './party-actions.service.js';
 
 @Module({
   imports: [EventsModule, AgreementsModule],
-  providers: [PartyActionsService, PartiesResolver, ClauseScheduler],
+  providers: [PartyActionsService, PartiesResolver, PartyFieldsResolver, ClauseScheduler],
   exports: [PartyActionsService],
 })
 export class PartiesModule {}
