@@ -8,7 +8,7 @@ import {
   watchPage,
 } from '../support/browser.js';
 import { dialect } from '../support/databases.js';
-import { TestServer } from '../support/server.js';
+import { ADMIN_TOKEN, TestServer } from '../support/server.js';
 
 const inBrowser = hasBrowser && dialect === 'sqlite';
 
@@ -259,6 +259,102 @@ describe('the web app, over HTTP', () => {
       expect(sockets.length).toBe(2);
       expect(problems).toEqual([]);
       await page.close();
+    });
+
+    it('lets an editor record what it may, and no more; a bad token is refused and not kept', async () => {
+      await advance(sma11, 'SIGN', 'Signed in Seoul');
+      const editor = (
+        await server.ok(`mutation { createApiToken(name: "kr-desk", role: EDITOR) { token } }`)
+      ).createApiToken.token;
+      const { page, problems } = await open(`/app/agreements/${sma11}`);
+      await live(page);
+      expect(await page.locator('#record-heading').count()).toBe(0);
+
+      await page.getByText('Sign in to record changes').click();
+      await page.getByLabel('API token').fill('not-a-token-of-this-server');
+      await page.getByRole('button', { name: 'Use token' }).click();
+      await page.getByRole('alert').filter({ hasText: 'The token is not valid' }).waitFor();
+      expect(await page.evaluate(() => (globalThis as any).sessionStorage.length)).toBe(0);
+
+      await page.getByLabel('API token').fill(editor);
+      await page.getByRole('button', { name: 'Use token' }).click();
+      await page.getByText('Signed in as kr-desk (Editor)').waitFor();
+      await live(page);
+      expect(page.url()).not.toContain(editor);
+      expect(
+        await page.evaluate(() => (globalThis as any).sessionStorage.getItem('ratify.token')),
+      ).toBe(editor);
+      // No workflow action for an editor; for each party, exactly what the API lists.
+      await page.getByText('Workflow actions need an admin token.').waitFor();
+      const listed = await server.ok(
+        `query ($id: ID!) { agreement(id: $id) { parties { code availableActions } } }`,
+        { id: sma11 },
+      );
+      for (const party of listed.agreement.parties) {
+        const buttons = await page
+          .locator(`#party-${party.code} .buttons button`)
+          .evaluateAll((elements) => elements.map((element) => element.textContent!.trim()));
+        expect(buttons).toEqual(
+          party.availableActions.map(
+            (action: string) =>
+              `${action.charAt(0)}${action.slice(1).toLowerCase().replace(/_/g, ' ')}…`,
+          ),
+        );
+      }
+      console.log(`An editor: ${await screenshot(page, 'agreement-editor')}`);
+
+      // A refusal is shown in the dialog as the API words it, and nothing is written.
+      const before = await shownSequences(page);
+      await page.locator('#party-US').getByRole('button', { name: 'Sign…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'United States: Sign' });
+      await dialog.getByLabel('Date it happened').fill('2100-01-01');
+      await dialog.getByRole('button', { name: 'Record' }).click();
+      await dialog
+        .getByRole('alert')
+        .filter({ hasText: /future/ })
+        .waitFor();
+      console.log(`A refusal: ${await screenshot(page, 'agreement-refusal')}`);
+      expect(await logSequences(sma11)).toEqual(before);
+
+      await dialog.getByLabel('Date it happened').fill('');
+      await dialog.getByLabel('Source (a link to the report)').fill('https://example.org/us-signs');
+      await dialog.getByRole('button', { name: 'Record' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.locator('#timeline > li.fresh', { hasText: 'US signed.' }).waitFor();
+      await page.locator('#party-US td').nth(1).filter({ hasText: /\d{4}/ }).waitFor();
+      expect(await page.locator('#party-US a[href="https://example.org/us-signs"]').count()).toBe(
+        1,
+      );
+      expect(problems).toEqual([]);
+    });
+
+    it('lets an admin move the workflow and record a vote, which ratifies', async () => {
+      const { page, problems } = await open(`/app/agreements/${sma11}`);
+      await live(page);
+      await page.getByText('Sign in to record changes').click();
+      await page.getByLabel('API token').fill(ADMIN_TOKEN);
+      await page.getByRole('button', { name: 'Use token' }).click();
+      await page.getByText('Signed in as ADMIN_TOKEN (Admin)').waitFor();
+      await live(page);
+      await page.getByRole('button', { name: 'Submit for approval…' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Record' }).click();
+      await page.locator('.facts .badge', { hasText: 'Parliamentary review' }).waitFor();
+
+      await page.locator('#party-KR').getByRole('button', { name: 'Approval: approved…' }).click();
+      const vote = page.getByRole('dialog', { name: 'Republic of Korea: approval approved' });
+      await vote.getByLabel('For').fill('179');
+      await vote.getByLabel('Against').fill('2');
+      await vote.getByLabel('Abstaining').fill('6');
+      console.log(`A vote, before it is recorded: ${await screenshot(page, 'agreement-vote')}`);
+      await vote.getByRole('button', { name: 'Record' }).click();
+      await page
+        .locator('#timeline > li', {
+          hasText: 'KR approved it (179 for, 2 against, 6 abstaining).',
+        })
+        .waitFor();
+      await page.locator('.facts .badge', { hasText: 'Ratified' }).waitFor();
+      expect(await page.locator('#party-KR').innerText()).toMatch(/Approved, 179 for, 2 against/);
+      expect(problems).toEqual([]);
     });
 
     it('does not animate new rows for a reader who asks for reduced motion', async () => {

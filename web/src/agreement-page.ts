@@ -18,6 +18,7 @@ import {
 } from './format.js';
 import { EVENT_FIELDS, LiveEvents } from './live.js';
 import { headCursor } from './log.js';
+import { RecordDialog, type Change } from './record-dialog.js';
 import { mainPath, type Workflow } from './workflow-layout.js';
 import { dated, problem, sourceLink, stageBadge, type Page, type Shell } from './view.js';
 
@@ -40,6 +41,8 @@ interface Party {
   provisionalApplicationFrom: string | null;
   withdrawalNoticeAt: string | null;
   withdrawalEffectiveAt: string | null;
+  availableActions: string[];
+  availableApprovalSteps: string[];
 }
 
 interface Agreement {
@@ -91,7 +94,8 @@ const AGREEMENT_FIELDS = `id title shortTitle summary kind stage stageEnteredAt 
   scheduled { kind partyCode at }
   parties { code name legislature status approvalRequired approvalStatus approvalUpdatedAt
     votesFor votesAgainst abstentions signedAt consentedAt consentMeans consentReference
-    inForceFrom provisionalApplicationFrom withdrawalNoticeAt withdrawalEffectiveAt }`;
+    inForceFrom provisionalApplicationFrom withdrawalNoticeAt withdrawalEffectiveAt
+    availableActions availableApprovalSteps }`;
 
 const TIMELINE = `timeline(first: 100, after: $after) {
   edges { node { ${EVENT_FIELDS} } }
@@ -121,12 +125,18 @@ export class AgreementPage implements Page {
   private live?: LiveEvents;
   private refresh?: ReturnType<typeof setTimeout>;
   private scrolled = false;
+  private readonly dialog: RecordDialog;
 
   constructor(
     private readonly shell: Shell,
     private readonly id: string,
     private readonly partyCode: string | null,
-  ) {}
+  ) {
+    this.dialog = new RecordDialog(
+      () => this.agreement!,
+      () => this.shell.update(),
+    );
+  }
 
   get title(): string {
     return this.agreement?.shortTitle ?? this.agreement?.title ?? 'Agreement';
@@ -254,9 +264,9 @@ export class AgreementPage implements Page {
         ${agreement.summary ? html`<p class="summary">${agreement.summary}</p>` : nothing}
         ${this.relations(agreement)}
       </header>
-      ${this.error ? problem(this.error) : nothing} ${this.progress(agreement)}
-      ${this.entryIntoForce(agreement)} ${this.parties(agreement)} ${this.partyHistory(agreement)}
-      ${this.timelineView()}
+      ${this.error ? problem(this.error) : nothing} ${this.recordPanel(agreement)}
+      ${this.progress(agreement)} ${this.entryIntoForce(agreement)} ${this.parties(agreement)}
+      ${this.partyHistory(agreement)} ${this.timelineView()}
       ${
         this.workflow
           ? html`<section aria-labelledby="workflow-heading">
@@ -273,7 +283,65 @@ export class AgreementPage implements Page {
             </section>`
           : nothing
       }
+      ${this.dialog.view()}
     `;
+  }
+
+  /** For a signed-in admin, the workflow actions the API allows now, each behind a dialog. */
+  private recordPanel(agreement: Agreement): TemplateResult | typeof nothing {
+    const viewer = this.shell.viewer();
+    if (!viewer) {
+      return nothing;
+    }
+    const actions = viewer.role === 'ADMIN' ? agreement.availableActions : [];
+    return html`<section class="record" aria-labelledby="record-heading">
+      <h2 id="record-heading">Record a change</h2>
+      ${
+        actions.length
+          ? html`<p class="buttons">
+              ${actions.map(
+                (action) =>
+                  html`<button
+                    type="button"
+                    @click=${() => this.dialog.open({ kind: 'workflow', action })}
+                  >
+                    ${label(action)}…
+                  </button>`,
+              )}
+            </p>`
+          : html`<p class="hint">
+              ${
+                viewer.role === 'ADMIN'
+                  ? 'No workflow action is possible now.'
+                  : 'Workflow actions need an admin token.'
+              }
+            </p>`
+      }
+      <p class="hint">A party's actions and approval steps are in the parties table.</p>
+    </section>`;
+  }
+
+  /** For a signed-in editor or admin, what may be recorded for a party now. */
+  private partyButtons(party: Party): TemplateResult {
+    const open = (change: Change) => () => this.dialog.open(change);
+    const who = { partyCode: party.code, partyName: party.name };
+    const buttons = [
+      ...party.availableActions.map(
+        (action) =>
+          html`<button type="button" @click=${open({ kind: 'party', action, ...who })}>
+            ${label(action)}…
+          </button>`,
+      ),
+      ...party.availableApprovalSteps.map(
+        (status) =>
+          html`<button type="button" @click=${open({ kind: 'approval', status, ...who })}>
+            Approval: ${label(status).toLowerCase()}…
+          </button>`,
+      ),
+    ];
+    return buttons.length
+      ? html`<div class="buttons">${buttons}</div>`
+      : html`<span class="none">Nothing now</span>`;
   }
 
   private relations(agreement: Agreement): TemplateResult | typeof nothing {
@@ -387,6 +455,7 @@ export class AgreementPage implements Page {
 
   private parties(agreement: Agreement): TemplateResult {
     const action = (name: string) => (event: LoggedEvent) => event.partyAction === name;
+    const editing = this.shell.viewer() !== null;
     return html`<section aria-labelledby="parties-heading">
       <h2 id="parties-heading">Parties (${agreement.parties.length})</h2>
       <div class="scroll">
@@ -401,6 +470,7 @@ export class AgreementPage implements Page {
               <th scope="col">Provisional application</th>
               <th scope="col">Withdrawal</th>
               <th scope="col">Domestic approval</th>
+              ${editing ? html`<th scope="col">Record</th>` : nothing}
             </tr>
           </thead>
           <tbody>
@@ -448,6 +518,7 @@ export class AgreementPage implements Page {
                   </td>
                   <td>${this.withdrawal(party)}</td>
                   <td>${this.approval(party)}</td>
+                  ${editing ? html`<td>${this.partyButtons(party)}</td>` : nothing}
                 </tr>`,
             )}
           </tbody>

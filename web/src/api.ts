@@ -22,12 +22,16 @@ interface GraphQLResponse<T> {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
-/** Runs one operation; the first error, if any, is thrown as an ApiError. */
+/**
+ * Runs one operation, with the tab's token or `as` (null: none); the first error, if any, is
+ * thrown as an ApiError.
+ */
 export async function graphql<T>(
   query: string,
   variables: Record<string, unknown> = {},
+  as: string | null = token(),
 ): Promise<T> {
-  const authorization = token();
+  const authorization = as;
   let response: Response;
   try {
     response = await fetch(GRAPHQL_PATH, {

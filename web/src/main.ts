@@ -5,9 +5,12 @@
  */
 import { html, nothing, render, type TemplateResult } from 'lit-html';
 import { AgreementPage } from './agreement-page.js';
+import { ApiError, graphql } from './api.js';
+import { label } from './format.js';
 import { ListPage } from './list-page.js';
 import type { LiveState } from './live.js';
-import type { Page, Shell } from './view.js';
+import { setToken, token, VIEWER, type Viewer } from './session.js';
+import { fieldText, problem, type Page, type Shell } from './view.js';
 
 const root = document.getElementById('app')!;
 root.replaceChildren(); // the "Loading" the server's page shows until the app runs
@@ -16,8 +19,11 @@ const graphiql = document.querySelector<HTMLMetaElement>('meta[name="ratify-grap
 let page: Page;
 let live: LiveState = { kind: 'connecting' };
 let announcement = '';
+let viewer: Viewer | null = null;
+let signInError: unknown = null;
 
 const shell: Shell = {
+  viewer: () => viewer,
   update: draw,
   announce(text) {
     announcement = text;
@@ -51,6 +57,58 @@ function open(): void {
   });
 }
 
+/** Who `value` is, or the API's refusal. */
+async function whoIs(value: string): Promise<Viewer> {
+  const data = await graphql<{ viewer: Viewer | null }>(VIEWER, {}, value);
+  if (!data.viewer) {
+    throw new ApiError('The server does not know this token.', 'UNAUTHENTICATED');
+  }
+  return data.viewer;
+}
+
+/** A token typed in: kept for this tab once the API knows it, then the page opens again with it. */
+async function signIn(event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  const form = event.target as HTMLFormElement;
+  const value = fieldText(new FormData(form), 'token');
+  try {
+    viewer = await whoIs(value);
+    setToken(value);
+    signInError = null;
+    open();
+  } catch (error) {
+    signInError = error;
+    draw();
+  }
+}
+
+function signOut(): void {
+  setToken(null);
+  viewer = null;
+  open();
+}
+
+function account(): TemplateResult {
+  if (viewer) {
+    return html`<div class="account">
+      <span>Signed in as <strong>${viewer.name}</strong> (${label(viewer.role)})</span>
+      <button type="button" @click=${signOut}>Sign out</button>
+    </div>`;
+  }
+  return html`<details class="account signin" ?open=${signInError !== null}>
+    <summary>Sign in to record changes</summary>
+    <form @submit=${(event: SubmitEvent) => void signIn(event)}>
+      <label
+        >API token
+        <input name="token" type="password" autocomplete="off" spellcheck="false" required
+      /></label>
+      <button type="submit">Use token</button>
+      ${signInError ? problem(signInError) : nothing}
+      <p class="hint">Kept for this tab only. An administrator makes tokens (npm run token).</p>
+    </form>
+  </details>`;
+}
+
 function liveState(): TemplateResult {
   switch (live.kind) {
     case 'connecting':
@@ -74,6 +132,7 @@ function draw(): void {
           ${graphiql ? html`<a href=${graphiql}>API (GraphiQL)</a>` : nothing}
         </nav>
         <div class="status" role="status" aria-label="Live updates">${liveState()}</div>
+        ${account()}
       </header>
       <main id="main">${page.view()}</main>
       <div class="announcer" aria-live="polite" aria-atomic="true">${announcement}</div>`,
@@ -107,4 +166,18 @@ document.addEventListener('click', (event) => {
 });
 window.addEventListener('popstate', open);
 
-open();
+// A token kept from earlier in this tab is checked first: a revoked one is dropped, and said.
+const kept = token();
+if (kept) {
+  whoIs(kept)
+    .then((who) => {
+      viewer = who;
+    })
+    .catch((error: unknown) => {
+      setToken(null);
+      signInError = error;
+    })
+    .finally(open);
+} else {
+  open();
+}

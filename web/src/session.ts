@@ -19,3 +19,11 @@ export function setToken(value: string | null): void {
     sessionStorage.removeItem(KEY);
   }
 }
+
+/** Who the tab's token is, as the API says (`viewer`). */
+export interface Viewer {
+  name: string;
+  role: 'EDITOR' | 'ADMIN';
+}
+
+export const VIEWER = `query Viewer { viewer { name role } }`;

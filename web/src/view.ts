@@ -1,15 +1,19 @@
 /** Small pieces of page shared by the app's pages. */
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { label, legalDate } from './format.js';
+import type { LiveState } from './live.js';
+import type { Viewer } from './session.js';
 
 /** What a page offers the shell that shows it. */
 export interface Shell {
+  /** Who the tab's token is; null when it has none. */
+  viewer(): Viewer | null;
   /** Draws the page again (after its data changed). */
   update(): void;
   /** Says `text` to screen readers, politely, and shows it in the live strip. */
   announce(text: string): void;
   /** The state of the page's live connection, for the header. */
-  setLive(state: import('./live.js').LiveState): void;
+  setLive(state: LiveState): void;
 }
 
 export interface Page {
@@ -50,4 +54,10 @@ export function sourceLink(url: string | null | undefined): TemplateResult | typ
 export function problem(error: unknown): TemplateResult {
   const message = error instanceof Error ? error.message : String(error);
   return html`<p class="error" role="alert">${message}</p>`;
+}
+
+/** A text field of a form, trimmed; '' when absent. */
+export function fieldText(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value.trim() : '';
 }
