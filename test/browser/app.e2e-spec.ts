@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import {
   BROWSER_SKIPPED_BECAUSE,
@@ -11,6 +13,26 @@ import { dialect } from '../support/databases.js';
 import { ADMIN_TOKEN, TestServer } from '../support/server.js';
 
 const inBrowser = hasBrowser && dialect === 'sqlite';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.1 A and AA violations on the page as it is now: rule, impact, where. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const axe = (globalThis as any).axe;
+    const results = await axe.run((globalThis as any).document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return results.violations.map(
+      (violation: any) =>
+        `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes
+          .slice(0, 3)
+          .map((node: any) => node.target.join(' '))
+          .join('; ')}`,
+    );
+  });
+}
 
 const get = (url: string, headers: Record<string, string> = {}) =>
   fetch(url, { headers, redirect: 'manual' });
@@ -355,6 +377,52 @@ describe('the web app, over HTTP', () => {
       await page.locator('.facts .badge', { hasText: 'Ratified' }).waitFor();
       expect(await page.locator('#party-KR').innerText()).toMatch(/Approved, 179 for, 2 against/);
       expect(problems).toEqual([]);
+    });
+
+    it('downloads the party table as CSV', async () => {
+      const { page, problems } = await open(`/app/agreements/${sma11}`);
+      const button = page.getByRole('button', { name: 'Download the table (CSV)' });
+      const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+      expect(download.suggestedFilename()).toBe('11th-sma-parties.csv');
+      const lines = readFileSync(await download.path(), 'utf8').split('\r\n');
+      expect(lines[0]).toMatch(/^code,name,status,signature,consent,/);
+      expect(lines.find((line) => line.startsWith('KR,'))).toMatch(
+        /^KR,Republic of Korea,\w+,.*,APPROVED,179,2,6,National Assembly$/,
+      );
+      expect(problems).toEqual([]);
+    });
+
+    it('has no WCAG 2.1 A or AA violation (axe-core) on the list, an agreement and the editor', async () => {
+      const list = await open('/app');
+      await list.page.locator('table.agreements tbody tr').first().waitFor();
+      expect(await accessibilityViolations(list.page)).toEqual([]);
+
+      const agreement = await open(`/app/agreements/${sma11}`);
+      await live(agreement.page);
+      expect(await accessibilityViolations(agreement.page)).toEqual([]);
+
+      await agreement.page.getByText('Sign in to record changes').click();
+      expect(await accessibilityViolations(agreement.page)).toEqual([]);
+      await agreement.page.getByLabel('API token').fill(ADMIN_TOKEN);
+      await agreement.page.getByRole('button', { name: 'Use token' }).click();
+      await agreement.page.getByText('Signed in as ADMIN_TOKEN (Admin)').waitFor();
+      const record = agreement.page.locator(
+        '.record .buttons button, table.parties .buttons button',
+      );
+      await record.first().waitFor();
+      expect(await accessibilityViolations(agreement.page)).toEqual([]);
+      await record.first().click();
+      await agreement.page.getByRole('dialog').waitFor();
+      expect(await accessibilityViolations(agreement.page)).toEqual([]);
+      expect([...list.problems, ...agreement.problems]).toEqual([]);
+
+      // The check itself finds what it should: a page with an unlabelled field and no language.
+      const control = await browser.newPage();
+      await control.setContent('<html><body><input type="text"></body></html>');
+      expect((await accessibilityViolations(control)).map((v) => v.split(' ')[0])).toEqual(
+        expect.arrayContaining(['html-has-lang', 'label']),
+      );
+      await control.close();
     });
 
     it('does not animate new rows for a reader who asks for reduced motion', async () => {

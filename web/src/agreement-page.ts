@@ -6,6 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
 import { ApiError, graphql } from './api.js';
+import { csvName, partiesCsv } from './csv.js';
 import { workflowDiagram } from './diagram.js';
 import {
   describe,
@@ -458,6 +459,11 @@ export class AgreementPage implements Page {
     const editing = this.shell.viewer() !== null;
     return html`<section aria-labelledby="parties-heading">
       <h2 id="parties-heading">Parties (${agreement.parties.length})</h2>
+      <p>
+        <button type="button" @click=${() => this.downloadCsv(agreement)}>
+          Download the table (CSV)
+        </button>
+      </p>
       <div class="scroll">
         <table class="parties">
           <thead>
@@ -525,6 +531,19 @@ export class AgreementPage implements Page {
         </table>
       </div>
     </section>`;
+  }
+
+  /** The party table as a CSV file, made here from what the page shows. */
+  private downloadCsv(agreement: Agreement): void {
+    const blob = new Blob([partiesCsv(agreement.parties)], { type: 'text/csv;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = csvName(agreement.shortTitle ?? agreement.title);
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
   private withdrawal(party: Party): TemplateResult {
