@@ -14,6 +14,12 @@ export interface WebApp {
   readonly files: ReadonlyMap<string, StaticFile>;
   /** The import map the page carries: bare module names to versioned paths. */
   readonly importMap: string;
+  /**
+   * Every module the page loads, from main.js through its imports, as paths below the version:
+   * the page names them all at once (modulepreload), so that the browser does not find them one
+   * level of imports at a time.
+   */
+  readonly modules: readonly string[];
 }
 
 /** Where `tsc -p web` writes the app (README, "The web app"). */
@@ -55,14 +61,57 @@ export async function loadWebApp(): Promise<WebApp> {
   }
   const version = hash.digest('hex').slice(0, 12);
   const base = `${APP_PATH}/assets/${version}/`;
+  const bare: Record<string, string> = {
+    'lit-html': 'vendor/lit-html/lit-html.js',
+    'lit-html/': 'vendor/lit-html/',
+    'graphql-ws': 'vendor/graphql-ws/client.js',
+  };
   const importMap = JSON.stringify({
-    imports: {
-      'lit-html': `${base}vendor/lit-html/lit-html.js`,
-      'lit-html/': `${base}vendor/lit-html/`,
-      'graphql-ws': `${base}vendor/graphql-ws/client.js`,
-    },
+    imports: Object.fromEntries(Object.entries(bare).map(([name, path]) => [name, base + path])),
   });
-  return { version, files, importMap };
+  return { version, files, importMap, modules: moduleGraph(files, bare, 'main.js') };
+}
+
+/** Static `import … from "x"`, `import "x"` and `export … from "x"`. */
+const IMPORT = /(?:^|[;}\s])(?:import|export)\s*(?:[\w*{},\s$]*?\bfrom\s*)?["']([^"']+)["']/g;
+
+/**
+ * The modules reachable from `entry` by static imports, as paths below the version: relative
+ * specifiers resolved against the importing module, bare ones through the import map.
+ */
+export function moduleGraph(
+  files: ReadonlyMap<string, StaticFile>,
+  bare: Readonly<Record<string, string>>,
+  entry: string,
+): string[] {
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    const file = files.get(path);
+    if (!file || seen.has(path)) {
+      return;
+    }
+    seen.add(path);
+    for (const [, specifier] of file.body.toString('utf8').matchAll(IMPORT)) {
+      visit(resolveSpecifier(specifier, path, bare));
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
+
+function resolveSpecifier(
+  specifier: string,
+  from: string,
+  bare: Readonly<Record<string, string>>,
+): string {
+  if (specifier.startsWith('./') || specifier.startsWith('../')) {
+    return new URL(specifier, `file:///${from}`).pathname.slice(1);
+  }
+  if (bare[specifier]) {
+    return bare[specifier];
+  }
+  const prefix = Object.keys(bare).find((name) => name.endsWith('/') && specifier.startsWith(name));
+  return prefix ? bare[prefix] + specifier.slice(prefix.length) : specifier;
 }
 
 /** The folder of an installed package (whose `exports` may not list its package.json). */

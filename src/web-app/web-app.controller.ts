@@ -107,6 +107,7 @@ export class WebAppController {
     <link rel="icon" href="${base}/favicon.svg" type="image/svg+xml" />
     <link rel="stylesheet" href="${base}/app.css" />
     <script type="importmap">${app.importMap}</script>
+${app.modules.map((path) => `    <link rel="modulepreload" href="${base}/${path}" />`).join('\n')}
     <script type="module" src="${base}/main.js"></script>
   </head>
   <body>

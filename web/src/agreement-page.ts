@@ -112,6 +112,9 @@ const MORE_TIMELINE = `query AgreementTimeline($id: ID!, $after: String) {
 }`;
 const REFRESH = `query AgreementRefresh($id: ID!) { agreement(id: $id) { ${AGREEMENT_FIELDS} } }`;
 
+/** The timeline shows the newest this many events until the reader asks for all. */
+const TIMELINE_SHOWN = 50;
+
 /** At most this many pages of 100 events are read for the timeline (and the party sources). */
 const MAX_TIMELINE_PAGES = 50;
 
@@ -126,6 +129,7 @@ export class AgreementPage implements Page {
   private live?: LiveEvents;
   private refresh?: ReturnType<typeof setTimeout>;
   private scrolled = false;
+  private showAll = false;
   private readonly dialog: RecordDialog;
 
   constructor(
@@ -146,10 +150,8 @@ export class AgreementPage implements Page {
   async start(): Promise<void> {
     try {
       const after = await headCursor();
-      await this.load();
-      if (!this.agreement) {
-        return;
-      }
+      // Live from the head just read, while the page's data loads: what commits meanwhile
+      // arrives over the subscription, and the data is read again once it has loaded.
       this.live = new LiveEvents({
         agreementId: this.id,
         after,
@@ -157,6 +159,13 @@ export class AgreementPage implements Page {
         onState: (state) => this.shell.setLive(state),
       });
       this.live.start();
+      await this.load();
+      if (!this.agreement) {
+        this.live.close();
+        this.shell.setLive({ kind: 'idle' });
+      } else if (this.fresh.size > 0) {
+        await this.reread();
+      }
     } catch (error) {
       this.error = error;
       this.loading = false;
@@ -595,11 +604,31 @@ export class AgreementPage implements Page {
     </section>`;
   }
 
+  /** The newest events first; the first TIMELINE_SHOWN, then all of them when asked. */
   private timelineView(): TemplateResult {
-    return this.events([...this.timeline].reverse(), 'Timeline', 'timeline');
+    const events = [...this.timeline].reverse();
+    const shown = this.showAll ? events : events.slice(0, TIMELINE_SHOWN);
+    const more =
+      shown.length < events.length
+        ? html`<button
+            type="button"
+            @click=${() => {
+              this.showAll = true;
+              this.shell.update();
+            }}
+          >
+            Show all ${events.length} events
+          </button>`
+        : nothing;
+    return this.events(shown, 'Timeline', 'timeline', more);
   }
 
-  private events(events: LoggedEvent[], title: string, id = 'party-events'): TemplateResult {
+  private events(
+    events: LoggedEvent[],
+    title: string,
+    id = 'party-events',
+    more: TemplateResult | typeof nothing = nothing,
+  ): TemplateResult {
     return html`<section aria-labelledby="${id}-heading">
       <h2 id="${id}-heading">${title}</h2>
       ${
@@ -628,6 +657,7 @@ export class AgreementPage implements Page {
             </ol>`
           : html`<p class="none">Nothing recorded yet.</p>`
       }
+      ${more}
     </section>`;
   }
 

@@ -17,22 +17,29 @@ export function label(value: string | null | undefined): string {
  * reader's time zone (an instrument deposited on 5 October is dated 5 October everywhere).
  */
 export function legalDate(iso: string | null | undefined, locale?: string): string {
-  if (!iso) {
-    return '';
-  }
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(
-    new Date(iso),
-  );
+  return iso ? formatter('legal', locale).format(new Date(iso)) : '';
 }
 
 /** The moment a change was recorded, in the reader's own time zone. */
 export function moment(iso: string | null | undefined, locale?: string): string {
-  if (!iso) {
-    return '';
+  return iso ? formatter('moment', locale).format(new Date(iso)) : '';
+}
+
+/** Made once per kind and locale: a page of 200 parties formats a thousand dates. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(kind: 'legal' | 'moment', locale?: string): Intl.DateTimeFormat {
+  const key = `${kind} ${locale ?? ''}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl.DateTimeFormat(
+      locale,
+      kind === 'legal'
+        ? { dateStyle: 'medium', timeZone: 'UTC' }
+        : { dateStyle: 'medium', timeStyle: 'short' },
+    );
+    formatters.set(key, made);
   }
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
+  return made;
 }
 
 /** An event of the log, as the API returns it to the app. */

@@ -10,6 +10,8 @@ import type { LoggedEvent } from './format.js';
 import { token } from './session.js';
 
 export type LiveState =
+  /** Nothing to watch (a page with no agreement). */
+  | { kind: 'idle' }
   | { kind: 'connecting' }
   | { kind: 'live' }
   | { kind: 'reconnecting'; attempt: number }
@@ -92,6 +94,9 @@ export class LiveEvents {
       },
       {
         next: ({ data, errors }) => {
+          if (this.closed) {
+            return;
+          }
           if (errors?.length) {
             this.fail(errors[0].message);
             return;
@@ -132,6 +137,9 @@ export class LiveEvents {
   }
 
   private fail(reason: string): void {
+    if (this.closed) {
+      return;
+    }
     this.closed = true;
     void this.client?.dispose();
     this.options.onState({ kind: 'offline', reason });

@@ -12,13 +12,21 @@ import type { LiveState } from './live.js';
 import { setToken, token, VIEWER, type Viewer } from './session.js';
 import { fieldText, problem, type Page, type Shell } from './view.js';
 
-const root = document.getElementById('app')!;
-root.replaceChildren(); // the "Loading" the server's page shows until the app runs
+// Three parts, each drawn on its own: a change of the live state redraws the header alone, not
+// a page of 200 parties. They replace the "Loading" the server's page shows until the app runs.
+const top = document.createElement('header');
+top.className = 'top';
+const main = document.createElement('main');
+main.id = 'main';
+const announcer = document.createElement('div');
+announcer.className = 'announcer';
+announcer.setAttribute('aria-live', 'polite');
+announcer.setAttribute('aria-atomic', 'true');
+document.getElementById('app')!.replaceChildren(top, main, announcer);
 const graphiql = document.querySelector<HTMLMetaElement>('meta[name="ratify-graphiql"]')?.content;
 
 let page: Page;
 let live: LiveState = { kind: 'connecting' };
-let announcement = '';
 let viewer: Viewer | null = null;
 let signInError: unknown = null;
 
@@ -26,12 +34,11 @@ const shell: Shell = {
   viewer: () => viewer,
   update: draw,
   announce(text) {
-    announcement = text;
-    draw();
+    announcer.textContent = text;
   },
   setLive(state) {
     live = state;
-    draw();
+    drawHeader();
   },
 };
 
@@ -50,7 +57,8 @@ function open(): void {
   page?.dispose();
   page = pageFor(location);
   live = { kind: 'connecting' };
-  announcement = '';
+  announcer.textContent = '';
+  drawHeader();
   draw();
   void page.start().then(() => {
     document.title = `${page.title} · Ratify`;
@@ -78,7 +86,7 @@ async function signIn(event: SubmitEvent): Promise<void> {
     open();
   } catch (error) {
     signInError = error;
-    draw();
+    drawHeader();
   }
 }
 
@@ -111,6 +119,8 @@ function account(): TemplateResult {
 
 function liveState(): TemplateResult {
   switch (live.kind) {
+    case 'idle':
+      return html``;
     case 'connecting':
       return html`<span class="live connecting">Connecting…</span>`;
     case 'live':
@@ -123,21 +133,22 @@ function liveState(): TemplateResult {
   }
 }
 
-function draw(): void {
+function drawHeader(): void {
   render(
-    html`<header class="top">
-        <a class="brand" href="/app">Ratify</a>
-        <nav aria-label="Main">
-          <a href="/app">Agreements</a>
-          ${graphiql ? html`<a href=${graphiql}>API (GraphiQL)</a>` : nothing}
-        </nav>
-        <div class="status" role="status" aria-label="Live updates">${liveState()}</div>
-        ${account()}
-      </header>
-      <main id="main">${page.view()}</main>
-      <div class="announcer" aria-live="polite" aria-atomic="true">${announcement}</div>`,
-    root,
+    html`<a class="brand" href="/app">Ratify</a>
+      <nav aria-label="Main">
+        <a href="/app">Agreements</a>
+        ${graphiql ? html`<a href=${graphiql}>API (GraphiQL)</a>` : nothing}
+      </nav>
+      <div class="status" role="status" aria-label="Live updates">${liveState()}</div>
+      ${account()}`,
+    top,
   );
+}
+
+/** The page, after its data changed. */
+function draw(): void {
+  render(page.view(), main);
 }
 
 // Links within the app change the page without a reload; the others are left alone.
