@@ -267,7 +267,7 @@ export class AgreementPage implements Page {
         <h1>${agreement.title}</h1>
         <p class="facts">
           ${agreement.shortTitle ? html`<span class="short">${agreement.shortTitle}</span>` : nothing}
-          <span>${label(agreement.kind)}</span>
+          ${agreement.kind === 'OTHER' ? nothing : html`<span>${label(agreement.kind)}</span>`}
           ${stageBadge(agreement.stage)}
           <span>since ${legalDate(agreement.stageEnteredAt)}</span>
         </p>
