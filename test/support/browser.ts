@@ -44,7 +44,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /**
  * What a page did that a spec forbids: a request to another origin (answered with a refusal, so
  * the page can neither load nor send anything elsewhere), a Content-Security-Policy violation,
- * an uncaught error.
+ * an error on the console, an uncaught error.
  */
 export async function watchPage(page: Page, origin: string): Promise<string[]> {
   const problems: string[] = [];
@@ -59,6 +59,8 @@ export async function watchPage(page: Page, origin: string): Promise<string[]> {
   page.on('console', (message) => {
     if (/Content.Security.Policy/i.test(message.text())) {
       problems.push(`CSP: ${message.text()}`);
+    } else if (message.type() === 'error') {
+      problems.push(`console error: ${message.text()}`);
     }
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

@@ -85,6 +85,11 @@ interface TimelinePage {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
+interface NewestEvents {
+  edges: { node: LoggedEvent }[];
+  pageInfo: { hasPreviousPage: boolean };
+}
+
 const AGREEMENT_FIELDS = `id title shortTitle summary kind stage stageEnteredAt signedAt expiresAt
   version availableActions
   predecessor { id title shortTitle stage } successor { id title shortTitle stage }
@@ -103,8 +108,12 @@ const TIMELINE = `timeline(first: 100, after: $after) {
   pageInfo { hasNextPage endCursor }
 }`;
 
-const FIRST = `query AgreementPage($id: ID!, $after: String) {
-  agreement(id: $id) { ${AGREEMENT_FIELDS} ${TIMELINE} }
+/** The agreement with its newest 100 events: enough to draw the page at once. */
+const FIRST = `query AgreementPage($id: ID!) {
+  agreement(id: $id) {
+    ${AGREEMENT_FIELDS}
+    timeline(last: 100) { edges { node { ${EVENT_FIELDS} } } pageInfo { hasPreviousPage } }
+  }
   workflow { stages transitions { action from to guard } }
 }`;
 const MORE_TIMELINE = `query AgreementTimeline($id: ID!, $after: String) {
@@ -129,6 +138,9 @@ export class AgreementPage implements Page {
   private live?: LiveEvents;
   private refresh?: ReturnType<typeof setTimeout>;
   private scrolled = false;
+  /** A party's name, for the sentences of the timeline. */
+  private readonly nameOf = (code: string) =>
+    this.agreement?.parties.find((party) => party.code === code)?.name;
   private showAll = false;
   private readonly dialog: RecordDialog;
 
@@ -150,15 +162,14 @@ export class AgreementPage implements Page {
   async start(): Promise<void> {
     try {
       const after = await headCursor();
-      // Live from the head just read, while the page's data loads: what commits meanwhile
-      // arrives over the subscription, and the data is read again once it has loaded.
+      // The connection opens while the data loads; it subscribes once the agreement is known.
       this.live = new LiveEvents({
         agreementId: this.id,
         after,
         onEvent: (event) => this.changed(event),
         onState: (state) => this.shell.setLive(state),
       });
-      this.live.start();
+      this.live.warm();
       await this.load();
       if (!this.agreement) {
         this.live.close();
@@ -178,11 +189,17 @@ export class AgreementPage implements Page {
     clearTimeout(this.refresh);
   }
 
+  /**
+   * Reads the agreement and its timeline; once the agreement is known to exist, goes live from
+   * the log's head read before, while the rest of the timeline loads and the page is drawn: what
+   * commits meanwhile arrives over the subscription, and the agreement is read again once it has
+   * loaded.
+   */
   private async load(): Promise<void> {
-    type First = { agreement: (Agreement & { timeline: TimelinePage }) | null; workflow: Workflow };
+    type First = { agreement: (Agreement & { timeline: NewestEvents }) | null; workflow: Workflow };
     let data: First;
     try {
-      data = await graphql<First>(FIRST, { id: this.id, after: null });
+      data = await graphql<First>(FIRST, { id: this.id });
     } catch (error) {
       // An id that is not one of Ratify's is refused as bad input: no such agreement.
       if (error instanceof ApiError && error.code === 'BAD_USER_INPUT') {
@@ -200,17 +217,36 @@ export class AgreementPage implements Page {
     const { timeline, ...agreement } = data.agreement;
     this.agreement = agreement;
     this.workflow = data.workflow;
-    const events = timeline.edges.map((edge) => edge.node);
-    let page = timeline.pageInfo;
-    for (let read = 1; page.hasNextPage && read < MAX_TIMELINE_PAGES; read++) {
-      const more = await graphql<{ agreement: { timeline: TimelinePage } }>(MORE_TIMELINE, {
-        id: this.id,
-        after: page.endCursor,
-      });
-      events.push(...more.agreement.timeline.edges.map((edge) => edge.node));
-      page = more.agreement.timeline.pageInfo;
+    this.live?.start();
+    const newest = timeline.edges.map((edge) => edge.node);
+    this.add(newest, false);
+    this.shell.update();
+    if (timeline.pageInfo.hasPreviousPage) {
+      await this.olderEvents(newest[0].sequence);
     }
-    this.add(events, false);
+  }
+
+  /**
+   * The events before the newest 100, read from the first on (the timeline pages forward) until
+   * they meet `before`; the page is drawn again with them: older rows and the sources of older
+   * party actions.
+   */
+  private async olderEvents(before: number): Promise<void> {
+    const older: LoggedEvent[] = [];
+    let after: string | null = null;
+    for (let read = 0; read < MAX_TIMELINE_PAGES; read++) {
+      const more: { agreement: { timeline: TimelinePage } } = await graphql(MORE_TIMELINE, {
+        id: this.id,
+        after,
+      });
+      const { edges, pageInfo } = more.agreement.timeline;
+      older.push(...edges.map((edge) => edge.node).filter((event) => event.sequence < before));
+      if (!pageInfo.hasNextPage || edges.some((edge) => edge.node.sequence >= before)) {
+        break;
+      }
+      after = pageInfo.endCursor;
+    }
+    this.add(older, false);
     this.shell.update();
   }
 
@@ -228,7 +264,7 @@ export class AgreementPage implements Page {
   /** A change, live: into the timeline at once, said, and the rest read again after the burst. */
   private changed(event: LoggedEvent): void {
     if (this.add([event], true).length) {
-      this.shell.announce(describe(event));
+      this.shell.announce(describe(event, this.nameOf));
     }
     this.shell.update();
     clearTimeout(this.refresh);
@@ -645,7 +681,7 @@ export class AgreementPage implements Page {
                     <time datetime=${event.occurredAt.slice(0, 10)}
                       >${legalDate(event.occurredAt)}</time
                     >
-                    <span class="what">${describe(event)}</span>
+                    <span class="what">${describe(event, this.nameOf)}</span>
                     ${event.note ? html`<span class="note">${event.note}</span>` : nothing}
                     <span class="who"
                       >recorded by

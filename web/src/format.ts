@@ -104,8 +104,15 @@ export function tally(event: {
   return parts.filter(Boolean).join(', ');
 }
 
-/** One sentence a reader understands: "KR approved it (179 for, 2 against)." */
-export function describe(event: LoggedEvent): string {
+/**
+ * One sentence a reader understands: "Republic of Korea approved it (179 for, 2 against)." A
+ * party is named by `nameOf` where the page knows its name, by its code otherwise.
+ */
+export function describe(
+  event: LoggedEvent,
+  nameOf: (code: string) => string | undefined = () => undefined,
+): string {
+  const party = event.partyCode ? (nameOf(event.partyCode) ?? event.partyCode) : '';
   switch (event.type) {
     case 'AGREEMENT_CREATED':
       return `Registered at ${label(event.toStage)}.`;
@@ -114,19 +121,19 @@ export function describe(event: LoggedEvent): string {
     case 'DETAILS_UPDATED':
       return `Details updated${event.changedFields?.length ? `: ${event.changedFields.join(', ')}` : ''}.`;
     case 'PARTY_ADDED':
-      return `${event.partyCode} joined the parties.`;
+      return `${party} joined the parties.`;
     case 'PARTY_UPDATED': {
       const means =
         event.partyAction === 'CONSENT' && event.consentMeans
           ? ` by ${label(event.consentMeans).toLowerCase()}`
           : '';
       const action = PARTY_ACTIONS[event.partyAction ?? ''] ?? label(event.partyAction);
-      return `${event.partyCode} ${action}${means}.`;
+      return `${party} ${action}${means}.`;
     }
     case 'APPROVAL_UPDATED': {
       const votes = tally(event);
       const status = APPROVALS[event.approvalStatus ?? ''] ?? label(event.approvalStatus);
-      return `${event.partyCode} ${status}${votes ? ` (${votes})` : ''}.`;
+      return `${party} ${status}${votes ? ` (${votes})` : ''}.`;
     }
     default:
       return label(event.type);

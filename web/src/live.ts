@@ -51,13 +51,33 @@ export class LiveEvents {
   private lastSequence = 0;
   private timer?: ReturnType<typeof setTimeout>;
   private closed = false;
+  /** Subscribed, or to subscribe on each (re)connection. */
+  private wanted = false;
+  /** The connection is acknowledged. */
+  private connected = false;
 
   constructor(private readonly options: LiveOptions) {
     this.after = options.after;
   }
 
+  /**
+   * Opens the connection without subscribing yet, so that the handshake is done by the time the
+   * page knows what to watch (an agreement's page first learns that the agreement exists).
+   */
+  warm(): void {
+    if (!this.client && !this.closed) {
+      this.connect();
+    }
+  }
+
+  /** Subscribes (on the warm connection, if there is one) and stays live until closed. */
   start(): void {
-    this.connect();
+    this.wanted = true;
+    if (!this.client) {
+      this.connect();
+    } else {
+      this.subscribe(this.client);
+    }
   }
 
   /** Ends the subscription and the connection, for good. */
@@ -78,15 +98,30 @@ export class LiveEvents {
       // Ratify reconnects itself, from the last event received: graphql-ws would subscribe
       // again with the first `after`, and receive again what the page has shown.
       retryAttempts: 0,
+      // Its default prints the close to the console; the subscription's sink handles it here.
+      onNonLazyError: () => undefined,
       connectionParams: authorization ? { authorization: `Bearer ${authorization}` } : {},
       on: {
         connected: () => {
+          this.connected = true;
           this.attempt = 0;
-          this.options.onState({ kind: 'live' });
+          if (this.wanted) {
+            this.options.onState({ kind: 'live' });
+          }
         },
       },
     });
     this.client = client;
+    this.connected = false;
+    if (this.wanted) {
+      this.subscribe(client);
+    }
+  }
+
+  private subscribe(client: Client): void {
+    if (this.connected) {
+      this.options.onState({ kind: 'live' });
+    }
     client.subscribe<{ agreementEvents: LoggedEvent }>(
       {
         query: SUBSCRIPTION,
@@ -117,6 +152,11 @@ export class LiveEvents {
   private retry(error: unknown): void {
     void this.client?.dispose();
     if (this.closed) {
+      return;
+    }
+    // The server refused the subscription itself (GraphQL errors): asking again would not help.
+    if (Array.isArray(error)) {
+      this.fail(String((error[0] as { message?: unknown } | undefined)?.message ?? 'Refused.'));
       return;
     }
     const code = (error as { code?: number } | null)?.code;
