@@ -156,7 +156,8 @@ export class LiveEvents {
     }
     // The server refused the subscription itself (GraphQL errors): asking again would not help.
     if (Array.isArray(error)) {
-      this.fail(String((error[0] as { message?: unknown } | undefined)?.message ?? 'Refused.'));
+      const message = (error[0] as { message?: unknown } | undefined)?.message;
+      this.fail(typeof message === 'string' ? message : 'The server refused the subscription.');
       return;
     }
     const code = (error as { code?: number } | null)?.code;
