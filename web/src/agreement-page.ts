@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
 import { ApiError, graphql } from './api.js';
-import { csvName, partiesCsv } from './csv.js';
+import { csvName, partiesCsv, type PartyRow } from './csv.js';
 import { workflowDiagram } from './diagram.js';
 import {
   describe,
@@ -23,25 +23,9 @@ import { RecordDialog, type Change } from './record-dialog.js';
 import { mainPath, type Workflow } from './workflow-layout.js';
 import { dated, problem, sourceLink, stageBadge, type Page, type Shell } from './view.js';
 
-interface Party {
-  code: string;
-  name: string;
-  legislature: string | null;
-  status: string;
-  approvalRequired: boolean;
-  approvalStatus: string;
+/** A party as the page reads it: the table's columns, and what may be recorded for it now. */
+interface Party extends PartyRow {
   approvalUpdatedAt: string | null;
-  votesFor: number | null;
-  votesAgainst: number | null;
-  abstentions: number | null;
-  signedAt: string | null;
-  consentedAt: string | null;
-  consentMeans: string | null;
-  consentReference: string | null;
-  inForceFrom: string | null;
-  provisionalApplicationFrom: string | null;
-  withdrawalNoticeAt: string | null;
-  withdrawalEffectiveAt: string | null;
   availableActions: string[];
   availableApprovalSteps: string[];
 }
@@ -103,11 +87,6 @@ const AGREEMENT_FIELDS = `id title shortTitle summary kind stage stageEnteredAt 
     inForceFrom provisionalApplicationFrom withdrawalNoticeAt withdrawalEffectiveAt
     availableActions availableApprovalSteps }`;
 
-const TIMELINE = `timeline(first: 100, after: $after) {
-  edges { node { ${EVENT_FIELDS} } }
-  pageInfo { hasNextPage endCursor }
-}`;
-
 /** The agreement with its newest 100 events: enough to draw the page at once. */
 const FIRST = `query AgreementPage($id: ID!) {
   agreement(id: $id) {
@@ -116,8 +95,15 @@ const FIRST = `query AgreementPage($id: ID!) {
   }
   workflow { stages transitions { action from to guard } }
 }`;
-const MORE_TIMELINE = `query AgreementTimeline($id: ID!, $after: String) {
-  agreement(id: $id) { id ${TIMELINE} }
+/** A page of its events, oldest first. */
+const OLDER = `query AgreementTimeline($id: ID!, $after: String) {
+  agreement(id: $id) {
+    id
+    timeline(first: 100, after: $after) {
+      edges { node { ${EVENT_FIELDS} } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
 }`;
 const REFRESH = `query AgreementRefresh($id: ID!) { agreement(id: $id) { ${AGREEMENT_FIELDS} } }`;
 
@@ -235,7 +221,7 @@ export class AgreementPage implements Page {
     const older: LoggedEvent[] = [];
     let after: string | null = null;
     for (let read = 0; read < MAX_TIMELINE_PAGES; read++) {
-      const more: { agreement: { timeline: TimelinePage } } = await graphql(MORE_TIMELINE, {
+      const more: { agreement: { timeline: TimelinePage } } = await graphql(OLDER, {
         id: this.id,
         after,
       });

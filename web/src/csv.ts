@@ -4,6 +4,7 @@
  * (starting with =, +, -, @, a tab or a carriage return) is prefixed with ' so that it is text.
  */
 
+/** A party's columns, as the API returns them (the page's parties table shows the same). */
 export interface PartyRow {
   code: string;
   name: string;
