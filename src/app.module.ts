@@ -17,6 +17,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DemoSeeder } from './database/demo-seed.js';
 import { EventsModule } from './events/events.module.js';
+import { FeedsModule } from './feeds/feeds.module.js';
 import { GraphiQLController } from './graphiql/graphiql.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { WebAppController } from './web-app/web-app.controller.js';
@@ -37,6 +38,7 @@ export class AppModule {
         EventsModule,
         AgreementsModule,
         PartiesModule,
+        FeedsModule,
       ],
       controllers: [HealthController, GraphiQLController, WebAppController],
       providers: [

@@ -44,13 +44,16 @@ export const IsPlainText = ({ multiline = false } = {}) =>
  */
 const EXTRA_PARTY_CODES = new Set(['EU', 'XK']);
 
+export function isPartyCode(value: unknown): value is string {
+  return typeof value === 'string' && (isISO31661Alpha2(value) || EXTRA_PARTY_CODES.has(value));
+}
+
 export const IsPartyCode = (options?: ValidationOptions) =>
   ValidateBy(
     {
       name: 'isPartyCode',
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && (isISO31661Alpha2(value) || EXTRA_PARTY_CODES.has(value)),
+        validate: isPartyCode,
         defaultMessage: () =>
           '$property must be an ISO 3166-1 alpha-2 country code such as US or KR (or EU, XK)',
       },

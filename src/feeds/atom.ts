@@ -1,0 +1,149 @@
+import {
+  AgreementEventType,
+  type AgreementEventEntity,
+} from '../events/entities/agreement-event.entity.js';
+import { PartyAction } from '../workflow/index.js';
+
+/** What a feed entry says of an event's agreement and party, read with the events. */
+export interface Names {
+  readonly agreements: ReadonlyMap<string, { title: string; shortTitle: string | null }>;
+  /** By `${agreementId} ${code}`. */
+  readonly parties: ReadonlyMap<string, { name: string; legislature: string | null }>;
+}
+
+/** `PARLIAMENTARY_REVIEW` → `parliamentary review`. */
+const words = (value: string | null | undefined) => (value ?? '').toLowerCase().replace(/_/g, ' ');
+
+const PARTY_ACTIONS: Record<string, string> = {
+  SIGN: 'signed it',
+  CONSENT: 'consented to be bound',
+  DECLARE_NOT_INTENDING: 'declared it does not intend to become a party',
+  GIVE_WITHDRAWAL_NOTICE: 'gave notice of withdrawal',
+  REVOKE_WITHDRAWAL_NOTICE: 'revoked its notice of withdrawal',
+  START_PROVISIONAL_APPLICATION: 'began applying it provisionally',
+  END_PROVISIONAL_APPLICATION: 'stopped applying it provisionally',
+  PARTY_IN_FORCE: 'is bound: it is in force for it',
+  WITHDRAWAL_EFFECTIVE: 'has withdrawn: its withdrawal took effect',
+};
+
+const APPROVALS: Record<string, string> = {
+  PENDING: 'has it pending',
+  SUBMITTED: 'received it for approval',
+  IN_COMMITTEE: 'sent it to committee',
+  COMMITTEE_APPROVED: 'approved it in committee',
+  APPROVED: 'approved it',
+  REJECTED: 'rejected it',
+  NOT_REQUIRED: 'need not approve it',
+};
+
+/**
+ * One sentence a reader understands, naming the agreement and the party: "11th SMA: the National
+ * Assembly of KR approved it, 179 for, 2 against, 6 abstaining."
+ */
+export function sentence(event: AgreementEventEntity, names: Names): string {
+  const agreement = names.agreements.get(event.agreementId);
+  const title = agreement?.shortTitle ?? agreement?.title ?? 'An agreement';
+  const party = event.partyCode
+    ? names.parties.get(`${event.agreementId} ${event.partyCode}`)
+    : undefined;
+  const partyName = party ? `${party.name} (${event.partyCode})` : (event.partyCode ?? '');
+  switch (event.type) {
+    case AgreementEventType.AGREEMENT_CREATED:
+      return `${title}: registered, at ${words(event.toStage)}.`;
+    case AgreementEventType.STAGE_CHANGED:
+      return `${title}: ${words(event.fromStage)} → ${words(event.toStage)} (${words(event.action)}).`;
+    case AgreementEventType.DETAILS_UPDATED:
+      return `${title}: details updated${event.changedFields?.length ? ` (${event.changedFields.join(', ')})` : ''}.`;
+    case AgreementEventType.PARTY_ADDED:
+      return `${title}: ${partyName} joined the parties.`;
+    case AgreementEventType.PARTY_UPDATED: {
+      const means =
+        event.partyAction === PartyAction.CONSENT && event.consentMeans
+          ? ` by ${words(event.consentMeans)}`
+          : '';
+      const reference = event.reference ? ` (${event.reference})` : '';
+      const action = PARTY_ACTIONS[event.partyAction ?? ''] ?? words(event.partyAction);
+      return `${title}: ${partyName} ${action}${means}${reference}.`;
+    }
+    case AgreementEventType.APPROVAL_UPDATED: {
+      const who = party?.legislature ? `the ${party.legislature} of ${event.partyCode}` : partyName;
+      const votes = [
+        event.votesFor != null ? `${event.votesFor} for` : '',
+        event.votesAgainst != null ? `${event.votesAgainst} against` : '',
+        event.abstentions != null ? `${event.abstentions} abstaining` : '',
+      ].filter(Boolean);
+      const status = APPROVALS[event.approvalStatus ?? ''] ?? words(event.approvalStatus);
+      return `${title}: ${who} ${status}${votes.length ? `, ${votes.join(', ')}` : ''}.`;
+    }
+    default:
+      return `${title}: ${words(event.type)}.`;
+  }
+}
+
+/** Text for XML: character data and attribute values alike. */
+export function xml(text: string): string {
+  return (
+    text
+      // Characters XML 1.0 does not allow at all, escaped or not.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
+}
+
+export interface FeedInput {
+  /** The feed's own URL, its permanent id too. */
+  readonly self: string;
+  readonly title: string;
+  /** The page a person reads it on. */
+  readonly alternate: string;
+  /** Newest first. */
+  readonly events: readonly AgreementEventEntity[];
+  readonly names: Names;
+  /** The page of an event, by agreement and party. */
+  readonly pageOf: (event: AgreementEventEntity) => string;
+}
+
+/** An Atom 1.0 document (RFC 4287). */
+export function atomFeed(feed: FeedInput): string {
+  const updated = (feed.events[0]?.recordedAt ?? new Date(0)).toISOString();
+  const entries = feed.events.map((event) => {
+    const title = sentence(event, feed.names);
+    const content = [
+      title,
+      `It happened on ${event.occurredAt.toISOString().slice(0, 10)}.`,
+      event.note ?? '',
+      event.sourceUrl ? `Source: ${event.sourceUrl}` : '',
+      `Recorded by ${event.actor}.`,
+    ].filter(Boolean);
+    return `  <entry>
+    <id>urn:ratify:agreement:${xml(event.agreementId)}:event:${event.sequence}</id>
+    <title type="text">${xml(title)}</title>
+    <updated>${event.recordedAt.toISOString()}</updated>
+    <author><name>${xml(event.actor)}</name></author>
+    <link rel="alternate" type="text/html" href="${xml(feed.pageOf(event))}"/>${
+      event.sourceUrl
+        ? `\n    <link rel="related" href="${xml(event.sourceUrl)}" title="Source"/>`
+        : ''
+    }
+    <category term="${xml(event.type)}"/>
+    <content type="text">${xml(content.join('\n'))}</content>
+  </entry>`;
+  });
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <id>${xml(feed.self)}</id>
+  <title type="text">${xml(feed.title)}</title>
+  <updated>${updated}</updated>
+  <link rel="self" type="application/atom+xml" href="${xml(feed.self)}"/>
+  <link rel="alternate" type="text/html" href="${xml(feed.alternate)}"/>
+  <author><name>Ratify</name></author>
+  <generator>Ratify</generator>
+${entries.join('\n')}
+</feed>
+`;
+}
