@@ -17,11 +17,12 @@ import {
   tally,
   type LoggedEvent,
 } from './format.js';
-import { EVENT_FIELDS, LiveEvents } from './live.js';
+import { LiveEvents } from './live.js';
 import { headCursor } from './log.js';
 import { RecordDialog, type Change } from './record-dialog.js';
 import { mainPath, type Workflow } from './workflow-layout.js';
 import { dated, problem, sourceLink, stageBadge, type Page, type Shell } from './view.js';
+import { AGREEMENT_PAGE, AGREEMENT_REFRESH, AGREEMENT_TIMELINE } from './operations.js';
 
 /** A party as the page reads it: the table's columns, and what may be recorded for it now. */
 interface Party extends PartyRow {
@@ -73,39 +74,6 @@ interface NewestEvents {
   edges: { node: LoggedEvent }[];
   pageInfo: { hasPreviousPage: boolean };
 }
-
-const AGREEMENT_FIELDS = `id title shortTitle summary kind stage stageEnteredAt signedAt expiresAt
-  version availableActions
-  predecessor { id title shortTitle stage } successor { id title shortTitle stage }
-  entryIntoForce {
-    rule { kind instruments share requiredParties daysAfter monthStart date }
-    consents share missingParties conditionMetAt date
-  }
-  scheduled { kind partyCode at }
-  parties { code name legislature status approvalRequired approvalStatus approvalUpdatedAt
-    votesFor votesAgainst abstentions signedAt consentedAt consentMeans consentReference
-    inForceFrom provisionalApplicationFrom withdrawalNoticeAt withdrawalEffectiveAt
-    availableActions availableApprovalSteps }`;
-
-/** The agreement with its newest 100 events: enough to draw the page at once. */
-const FIRST = `query AgreementPage($id: ID!) {
-  agreement(id: $id) {
-    ${AGREEMENT_FIELDS}
-    timeline(last: 100) { edges { node { ${EVENT_FIELDS} } } pageInfo { hasPreviousPage } }
-  }
-  workflow { stages transitions { action from to guard } }
-}`;
-/** A page of its events, oldest first. */
-const OLDER = `query AgreementTimeline($id: ID!, $after: String) {
-  agreement(id: $id) {
-    id
-    timeline(first: 100, after: $after) {
-      edges { node { ${EVENT_FIELDS} } }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-}`;
-const REFRESH = `query AgreementRefresh($id: ID!) { agreement(id: $id) { ${AGREEMENT_FIELDS} } }`;
 
 /** The timeline shows the newest this many events until the reader asks for all. */
 const TIMELINE_SHOWN = 50;
@@ -185,7 +153,7 @@ export class AgreementPage implements Page {
     type First = { agreement: (Agreement & { timeline: NewestEvents }) | null; workflow: Workflow };
     let data: First;
     try {
-      data = await graphql<First>(FIRST, { id: this.id });
+      data = await graphql<First>(AGREEMENT_PAGE, { id: this.id });
     } catch (error) {
       // An id that is not one of Ratify's is refused as bad input: no such agreement.
       if (error instanceof ApiError && error.code === 'BAD_USER_INPUT') {
@@ -221,7 +189,7 @@ export class AgreementPage implements Page {
     const older: LoggedEvent[] = [];
     let after: string | null = null;
     for (let read = 0; read < MAX_TIMELINE_PAGES; read++) {
-      const more: { agreement: { timeline: TimelinePage } } = await graphql(OLDER, {
+      const more: { agreement: { timeline: TimelinePage } } = await graphql(AGREEMENT_TIMELINE, {
         id: this.id,
         after,
       });
@@ -259,7 +227,9 @@ export class AgreementPage implements Page {
 
   private async reread(): Promise<void> {
     try {
-      const data = await graphql<{ agreement: Agreement | null }>(REFRESH, { id: this.id });
+      const data = await graphql<{ agreement: Agreement | null }>(AGREEMENT_REFRESH, {
+        id: this.id,
+      });
       if (data.agreement) {
         this.agreement = data.agreement;
       }

@@ -5,6 +5,7 @@ import { describe, label, legalDate, type LoggedEvent } from './format.js';
 import { LiveEvents } from './live.js';
 import { headCursor } from './log.js';
 import { problem, stageBadge, type Page, type Shell } from './view.js';
+import { AGREEMENT_LIST } from './operations.js';
 
 interface Row {
   id: string;
@@ -24,17 +25,6 @@ interface ListData {
   };
   workflow: { stages: string[]; partyStatuses: string[] };
 }
-
-const LIST = `query AgreementList($search: String, $stage: AgreementStage, $partyCode: String,
-    $partyStatus: PartyStatus, $after: String) {
-  agreements(first: 50, after: $after, search: $search, stage: $stage, partyCode: $partyCode,
-      partyStatus: $partyStatus) {
-    totalCount
-    edges { node { id title shortTitle kind stage stageEnteredAt parties { code status } } }
-    pageInfo { hasNextPage endCursor }
-  }
-  workflow { stages partyStatuses }
-}`;
 
 /** The filters, as the URL's query string holds them. */
 export interface Filters {
@@ -109,7 +99,7 @@ export class ListPage implements Page {
     this.shell.update();
     try {
       const { q, stage, party, partyStatus } = this.filters;
-      const data = await graphql<ListData>(LIST, {
+      const data = await graphql<ListData>(AGREEMENT_LIST, {
         search: q || null,
         stage: stage || null,
         partyCode: party || null,

@@ -8,6 +8,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { GRAPHQL_PATH } from './api.js';
 import type { LoggedEvent } from './format.js';
 import { token } from './session.js';
+import { LIVE_EVENTS } from './operations.js';
 
 export type LiveState =
   /** Nothing to watch (a page with no agreement). */
@@ -16,15 +17,6 @@ export type LiveState =
   | { kind: 'live' }
   | { kind: 'reconnecting'; attempt: number }
   | { kind: 'offline'; reason: string };
-
-/** The fields the app reads of an event, for its timeline and its announcements. */
-export const EVENT_FIELDS = `sequence cursor agreementId type action fromStage toStage partyCode partyAction
-  partyStatus approvalStatus consentMeans reference votesFor votesAgainst abstentions
-  changedFields occurredAt recordedAt actor note sourceUrl`;
-
-const SUBSCRIPTION = `subscription LiveEvents($after: String, $agreementId: ID) {
-  agreementEvents(after: $after, agreementId: $agreementId) { ${EVENT_FIELDS} }
-}`;
 
 /** Attempts before the page says it is offline and offers a reload. */
 export const MAX_ATTEMPTS = 8;
@@ -124,7 +116,7 @@ export class LiveEvents {
     }
     client.subscribe<{ agreementEvents: LoggedEvent }>(
       {
-        query: SUBSCRIPTION,
+        query: LIVE_EVENTS,
         variables: { after: this.after, agreementId: this.options.agreementId },
       },
       {

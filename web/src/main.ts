@@ -9,8 +9,9 @@ import { ApiError, graphql } from './api.js';
 import { label } from './format.js';
 import { ListPage } from './list-page.js';
 import type { LiveState } from './live.js';
-import { setToken, token, VIEWER, type Viewer } from './session.js';
+import { setToken, token, type Viewer } from './session.js';
 import { fieldText, problem, type Page, type Shell } from './view.js';
+import { VIEWER } from './operations.js';
 
 // Three parts, each drawn on its own: a change of the live state redraws the header alone, not
 // a page of 200 parties. They replace the "Loading" the server's page shows until the app runs.

@@ -8,6 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { graphql } from './api.js';
 import { label } from './format.js';
 import { fieldText, problem } from './view.js';
+import { RECORD } from './operations.js';
 
 export type Change =
   | { kind: 'workflow'; action: string }
@@ -25,18 +26,6 @@ export const CONSENT_MEANS = [
   'NOTIFICATION',
   'EXCHANGE_OF_INSTRUMENTS',
 ];
-
-const MUTATIONS = {
-  workflow: `mutation AdvanceAgreement($input: AdvanceAgreementInput!) {
-    advanceAgreement(input: $input) { id version }
-  }`,
-  party: `mutation RecordPartyAction($input: RecordPartyActionInput!) {
-    recordPartyAction(input: $input) { id version }
-  }`,
-  approval: `mutation RecordApprovalStep($input: RecordApprovalStepInput!) {
-    recordApprovalStep(input: $input) { id version }
-  }`,
-};
 
 /** What the dialog is recording, in words: "Republic of Korea: approval step Approved". */
 export function title(change: Change): string {
@@ -135,7 +124,7 @@ export class RecordDialog {
     this.error = null;
     this.update();
     try {
-      await graphql(MUTATIONS[change.kind], { input });
+      await graphql(RECORD[change.kind], { input });
       this.busy = false;
       this.close();
     } catch (error) {

@@ -25,5 +25,3 @@ export interface Viewer {
   name: string;
   role: 'EDITOR' | 'ADMIN';
 }
-
-export const VIEWER = `query Viewer { viewer { name role } }`;

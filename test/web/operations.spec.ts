@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildSchema, parse, validate } from 'graphql';
+import { readFileSync } from 'node:fs';
+import * as operations from '../../web/src/operations.js';
+
+/** The web app's operations against the schema: a change of the API that breaks it fails here. */
+describe('the web app’s GraphQL operations', () => {
+  const schema = buildSchema(readFileSync('schema.gql', 'utf8'));
+  const documents = Object.entries(operations).flatMap(([name, value]) =>
+    typeof value === 'string'
+      ? name === 'EVENT_FIELDS'
+        ? []
+        : [[name, value] as const]
+      : Object.entries(value).map(([kind, text]) => [`${name}.${kind}`, text] as const),
+  );
+
+  it('has them all', () => {
+    expect(documents.map(([name]) => name).sort()).toEqual([
+      'AGREEMENT_LIST',
+      'AGREEMENT_PAGE',
+      'AGREEMENT_REFRESH',
+      'AGREEMENT_TIMELINE',
+      'LIVE_EVENTS',
+      'LOG_HEAD',
+      'RECORD.approval',
+      'RECORD.party',
+      'RECORD.workflow',
+      'VIEWER',
+    ]);
+  });
+
+  it.each(documents)('%s is one named operation, valid against schema.gql', (_, text) => {
+    const document = parse(text);
+    expect(document.definitions).toHaveLength(1);
+    expect(validate(schema, document)).toEqual([]);
+  });
+});
