@@ -5,8 +5,7 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { AppConfig } from '../config/config.js';
 import { GRAPHQL_ACCESS, type GraphQLAccess } from './graphql-access.js';
-import { GRAPHIQL_PATH } from '../graphiql/graphiql.controller.js';
-import { GRAPHQL_PATH } from './graphql-options.js';
+import { GRAPHIQL_PATH, GRAPHQL_PATH } from './graphql-options.js';
 
 const logger = new Logger('GraphQLHttp');
 

@@ -9,6 +9,8 @@ import { DateTime } from './date-time.scalar.js';
 import { formatGraphQLError } from './graphql-errors.js';
 
 export const GRAPHQL_PATH = '/graphql';
+/** Where GraphiQL is served, where it is on (graphiql/graphiql.controller.ts). */
+export const GRAPHIQL_PATH = '/graphiql';
 
 /**
  * Nest's Apollo driver, without mounting Apollo on Express: GraphQL has one entry point,

@@ -1,11 +1,9 @@
 import { Controller, Get, Inject, NotFoundException, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { GRAPHQL_PATH } from '../common/graphql-options.js';
+import { GRAPHIQL_PATH, GRAPHQL_PATH } from '../common/graphql-options.js';
 import { sendStatic } from '../common/static-files.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { GraphiQLAssets } from './graphiql-assets.js';
-
-export const GRAPHIQL_PATH = '/graphiql';
 
 /**
  * What the page may load: its own scripts, styles and editor workers, and connections to this

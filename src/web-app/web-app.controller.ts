@@ -12,7 +12,7 @@ import {
 import type { Request, Response } from 'express';
 import { sendStatic } from '../common/static-files.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { GRAPHIQL_PATH } from '../graphiql/graphiql.controller.js';
+import { GRAPHIQL_PATH } from '../common/graphql-options.js';
 import { APP_PATH, loadWebApp, WebAppNotBuilt, type WebApp } from './web-app-files.js';
 
 /** The page's own policy: its files, its import map (by hash) and this server; nothing else. */

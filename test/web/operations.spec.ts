@@ -6,13 +6,16 @@ import * as operations from '../../web/src/operations.js';
 /** The web app's operations against the schema: a change of the API that breaks it fails here. */
 describe('the web app’s GraphQL operations', () => {
   const schema = buildSchema(readFileSync('schema.gql', 'utf8'));
-  const documents = Object.entries(operations).flatMap(([name, value]) =>
-    typeof value === 'string'
-      ? name === 'EVENT_FIELDS'
-        ? []
-        : [[name, value] as const]
-      : Object.entries(value).map(([kind, text]) => [`${name}.${kind}`, text] as const),
-  );
+  const documents: [string, string][] = [];
+  for (const [name, value] of Object.entries(operations)) {
+    if (typeof value !== 'string') {
+      for (const [kind, text] of Object.entries(value)) {
+        documents.push([`${name}.${kind}`, text]);
+      }
+    } else if (name !== 'EVENT_FIELDS') {
+      documents.push([name, value]);
+    }
+  }
 
   it('has them all', () => {
     expect(documents.map(([name]) => name).sort()).toEqual([
