@@ -4,66 +4,18 @@
  * Treaty Collection's status pages, the timeline with sources; live.
  */
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { repeat } from 'lit-html/directives/repeat.js';
+import { entryIntoForce, progress, relations, type Agreement } from './agreement-sections.js';
 import { ApiError, graphql } from './api.js';
-import { csvName, partiesCsv, type PartyRow } from './csv.js';
 import { workflowDiagram } from './diagram.js';
-import {
-  describe,
-  describeRule,
-  label,
-  legalDate,
-  moment,
-  tally,
-  type LoggedEvent,
-} from './format.js';
+import { describe, label, legalDate, type LoggedEvent } from './format.js';
 import { LiveEvents } from './live.js';
 import { headCursor } from './log.js';
-import { RecordDialog, type Change } from './record-dialog.js';
-import { mainPath, type Workflow } from './workflow-layout.js';
-import { dated, problem, sourceLink, stageBadge, type Page, type Shell } from './view.js';
 import { AGREEMENT_PAGE, AGREEMENT_REFRESH, AGREEMENT_TIMELINE } from './operations.js';
-
-/** A party as the page reads it: the table's columns, and what may be recorded for it now. */
-interface Party extends PartyRow {
-  approvalUpdatedAt: string | null;
-  availableActions: string[];
-  availableApprovalSteps: string[];
-}
-
-interface Agreement {
-  id: string;
-  title: string;
-  shortTitle: string | null;
-  summary: string | null;
-  kind: string;
-  stage: string;
-  stageEnteredAt: string;
-  signedAt: string | null;
-  expiresAt: string | null;
-  version: number;
-  availableActions: string[];
-  predecessor: { id: string; title: string; shortTitle: string | null; stage: string } | null;
-  successor: { id: string; title: string; shortTitle: string | null; stage: string } | null;
-  entryIntoForce: {
-    rule: {
-      kind: string;
-      instruments: number | null;
-      share: number | null;
-      requiredParties: string[] | null;
-      daysAfter: number | null;
-      monthStart: boolean | null;
-      date: string | null;
-    };
-    consents: number;
-    share: number | null;
-    missingParties: string[];
-    conditionMetAt: string | null;
-    date: string | null;
-  };
-  scheduled: { kind: string; partyCode: string | null; at: string }[];
-  parties: Party[];
-}
+import { partyTable } from './party-table.js';
+import { RecordDialog } from './record-dialog.js';
+import { eventList } from './timeline-view.js';
+import { problem, stageBadge, type Page, type Shell } from './view.js';
+import type { Workflow } from './workflow-layout.js';
 
 interface TimelinePage {
   edges: { node: LoggedEvent }[];
@@ -264,10 +216,14 @@ export class AgreementPage implements Page {
           <span>since ${legalDate(agreement.stageEnteredAt)}</span>
         </p>
         ${agreement.summary ? html`<p class="summary">${agreement.summary}</p>` : nothing}
-        ${this.relations(agreement)}
+        ${relations(agreement)}
       </header>
       ${this.error ? problem(this.error) : nothing} ${this.recordPanel(agreement)}
-      ${this.progress(agreement)} ${this.entryIntoForce(agreement)} ${this.parties(agreement)}
+      ${progress(agreement, this.workflow, this.timeline)} ${entryIntoForce(agreement)}
+      ${partyTable(agreement, this.timeline, {
+        focused: this.partyCode,
+        record: this.shell.viewer() ? (change) => this.dialog.open(change) : null,
+      })}
       ${this.partyHistory(agreement)} ${this.timelineView()}
       ${
         this.workflow
@@ -323,253 +279,6 @@ export class AgreementPage implements Page {
     </section>`;
   }
 
-  /** For a signed-in editor or admin, what may be recorded for a party now. */
-  private partyButtons(party: Party): TemplateResult {
-    const open = (change: Change) => () => this.dialog.open(change);
-    const who = { partyCode: party.code, partyName: party.name };
-    const buttons = [
-      ...party.availableActions.map(
-        (action) =>
-          html`<button type="button" @click=${open({ kind: 'party', action, ...who })}>
-            ${label(action)}…
-          </button>`,
-      ),
-      ...party.availableApprovalSteps.map(
-        (status) =>
-          html`<button type="button" @click=${open({ kind: 'approval', status, ...who })}>
-            Approval: ${label(status).toLowerCase()}…
-          </button>`,
-      ),
-    ];
-    return buttons.length
-      ? html`<div class="buttons">${buttons}</div>`
-      : html`<span class="none">Nothing now</span>`;
-  }
-
-  private relations(agreement: Agreement): TemplateResult | typeof nothing {
-    const link = (other: Agreement['predecessor'], what: string) =>
-      other
-        ? html`<li>
-            ${what}: <a href="/app/agreements/${other.id}">${other.shortTitle ?? other.title}</a>
-            ${stageBadge(other.stage)}
-          </li>`
-        : nothing;
-    return agreement.predecessor || agreement.successor
-      ? html`<ul class="relations">
-          ${link(agreement.predecessor, 'Follows')} ${link(agreement.successor, 'Followed by')}
-        </ul>`
-      : nothing;
-  }
-
-  /** The main path of the workflow, with the stages passed, the current one, and the rest. */
-  private progress(agreement: Agreement): TemplateResult | typeof nothing {
-    if (!this.workflow) {
-      return nothing;
-    }
-    const path = mainPath(this.workflow);
-    const reached = new Set(this.timeline.map((event) => event.toStage).filter(Boolean));
-    const at = path.indexOf(agreement.stage);
-    // Off the path (stalled, rejected, withdrawn, expired…): as far as it had come.
-    const furthest =
-      at >= 0 ? at : Math.max(-1, ...path.map((stage, i) => (reached.has(stage) ? i : -1)));
-    return html`<section aria-labelledby="progress-heading">
-      <h2 id="progress-heading">Progress</h2>
-      <ol class="progress">
-        ${path.map(
-          (stage, i) =>
-            html`<li
-              class=${i < furthest ? 'done' : i === furthest ? (at >= 0 ? 'current' : 'done') : 'todo'}
-              aria-current=${i === at ? 'step' : 'false'}
-            >
-              ${label(stage)}
-            </li>`,
-        )}
-      </ol>
-      ${at < 0 ? html`<p class="off-path">Now ${stageBadge(agreement.stage)}</p>` : nothing}
-    </section>`;
-  }
-
-  private entryIntoForce(agreement: Agreement): TemplateResult {
-    const { rule, consents, share, missingParties, conditionMetAt, date } =
-      agreement.entryIntoForce;
-    const inForce = agreement.stage === 'IN_FORCE';
-    const needed =
-      rule.kind === 'THRESHOLD'
-        ? (rule.instruments ?? 0)
-        : rule.kind === 'ALL_PARTIES'
-          ? agreement.parties.length
-          : 0;
-    return html`<section aria-labelledby="eif-heading">
-      <h2 id="eif-heading">Entry into force</h2>
-      <p>${describeRule(rule)}</p>
-      ${
-        needed
-          ? html`<p class="meter">
-              <label for="consents">${consents} of ${needed} consents</label>
-              <progress id="consents" max=${needed} .value=${Math.min(consents, needed)}></progress>
-            </p>`
-          : nothing
-      }
-      ${
-        rule.share != null && share != null
-          ? html`<p>Weight of the consenting parties: ${share}% of the ${rule.share}% needed.</p>`
-          : nothing
-      }
-      ${
-        missingParties.length && !conditionMetAt
-          ? html`<p>Still to consent: ${missingParties.join(', ')}.</p>`
-          : nothing
-      }
-      ${conditionMetAt ? html`<p>Condition met on ${legalDate(conditionMetAt)}.</p>` : nothing}
-      ${
-        date
-          ? html`<p class="eif-date">
-              ${inForce ? 'In force since' : 'Enters into force on'} ${legalDate(date)}.
-            </p>`
-          : nothing
-      }
-      ${
-        agreement.scheduled.length
-          ? html`<ul class="scheduled">
-              ${agreement.scheduled.map(
-                (move) =>
-                  html`<li>
-                    ${legalDate(move.at)}:
-                    ${label(move.kind)}${move.partyCode ? ` (${move.partyCode})` : ''}
-                  </li>`,
-              )}
-            </ul>`
-          : nothing
-      }
-    </section>`;
-  }
-
-  /** The source of a party's latest action of one kind, where the log has one. */
-  private source(code: string, match: (event: LoggedEvent) => boolean): string | null {
-    for (let i = this.timeline.length - 1; i >= 0; i--) {
-      const event = this.timeline[i];
-      if (event.partyCode === code && match(event)) {
-        return event.sourceUrl ?? null;
-      }
-    }
-    return null;
-  }
-
-  private parties(agreement: Agreement): TemplateResult {
-    const action = (name: string) => (event: LoggedEvent) => event.partyAction === name;
-    const editing = this.shell.viewer() !== null;
-    return html`<section aria-labelledby="parties-heading">
-      <h2 id="parties-heading">Parties (${agreement.parties.length})</h2>
-      <p>
-        <button type="button" @click=${() => this.downloadCsv(agreement)}>
-          Download the table (CSV)
-        </button>
-      </p>
-      <div class="scroll">
-        <table class="parties">
-          <thead>
-            <tr>
-              <th scope="col">Participant</th>
-              <th scope="col">Status</th>
-              <th scope="col">Signature</th>
-              <th scope="col">Consent to be bound</th>
-              <th scope="col">In force from</th>
-              <th scope="col">Provisional application</th>
-              <th scope="col">Withdrawal</th>
-              <th scope="col">Domestic approval</th>
-              ${editing ? html`<th scope="col">Record</th>` : nothing}
-            </tr>
-          </thead>
-          <tbody>
-            ${repeat(
-              agreement.parties,
-              (party) => party.code,
-              (party) =>
-                html`<tr
-                  id="party-${party.code}"
-                  class=${party.code === this.partyCode ? 'focused' : ''}
-                  aria-current=${party.code === this.partyCode ? 'true' : 'false'}
-                >
-                  <th scope="row">
-                    <a href="/app/agreements/${agreement.id}/parties/${party.code}"
-                      >${party.name} <span class="code">${party.code}</span></a
-                    >
-                  </th>
-                  <td>${label(party.status)}</td>
-                  <td>${dated(party.signedAt, this.source(party.code, action('SIGN')))}</td>
-                  <td>
-                    ${dated(party.consentedAt, this.source(party.code, action('CONSENT')))}
-                    ${
-                      party.consentMeans
-                        ? html`<span class="means">${label(party.consentMeans)}</span>`
-                        : nothing
-                    }
-                    ${
-                      party.consentReference
-                        ? html`<span class="reference">${party.consentReference}</span>`
-                        : nothing
-                    }
-                  </td>
-                  <td>
-                    ${dated(party.inForceFrom, this.source(party.code, action('PARTY_IN_FORCE')))}
-                  </td>
-                  <td>
-                    ${
-                      party.provisionalApplicationFrom
-                        ? dated(
-                            party.provisionalApplicationFrom,
-                            this.source(party.code, action('START_PROVISIONAL_APPLICATION')),
-                          )
-                        : dated(null)
-                    }
-                  </td>
-                  <td>${this.withdrawal(party)}</td>
-                  <td>${this.approval(party)}</td>
-                  ${editing ? html`<td>${this.partyButtons(party)}</td>` : nothing}
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
-    </section>`;
-  }
-
-  /** The party table as a CSV file, made here from what the page shows. */
-  private downloadCsv(agreement: Agreement): void {
-    const blob = new Blob([partiesCsv(agreement.parties)], { type: 'text/csv;charset=utf-8' });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = csvName(agreement.shortTitle ?? agreement.title);
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
-
-  private withdrawal(party: Party): TemplateResult {
-    if (!party.withdrawalNoticeAt) {
-      return dated(null);
-    }
-    const notice = this.source(
-      party.code,
-      (event) => event.partyAction === 'GIVE_WITHDRAWAL_NOTICE',
-    );
-    return html`notice ${dated(party.withdrawalNoticeAt, notice)}, effective
-    ${dated(party.withdrawalEffectiveAt)}`;
-  }
-
-  private approval(party: Party): TemplateResult {
-    if (!party.approvalRequired) {
-      return html`<span class="none">Not required</span>`;
-    }
-    const votes = tally(party);
-    const source = this.source(party.code, (event) => event.type === 'APPROVAL_UPDATED');
-    return html`${label(party.approvalStatus)}${votes ? html`, ${votes}` : nothing}
-    ${party.legislature ? html`<span class="body">${party.legislature}</span>` : nothing}
-    ${sourceLink(source)}`;
-  }
-
   /** On a party's own address: its path and its domestic procedure, step by step. */
   private partyHistory(agreement: Agreement): TemplateResult | typeof nothing {
     const party = agreement.parties.find((candidate) => candidate.code === this.partyCode);
@@ -592,7 +301,12 @@ export class AgreementPage implements Page {
             : nothing
         }
       </p>
-      ${this.events(events, 'Its history')}
+      ${eventList(events, {
+        title: 'Its history',
+        id: 'party-events',
+        fresh: this.fresh,
+        nameOf: this.nameOf,
+      })}
     </section>`;
   }
 
@@ -612,45 +326,13 @@ export class AgreementPage implements Page {
             Show all ${events.length} events
           </button>`
         : nothing;
-    return this.events(shown, 'Timeline', 'timeline', more);
-  }
-
-  private events(
-    events: LoggedEvent[],
-    title: string,
-    id = 'party-events',
-    more: TemplateResult | typeof nothing = nothing,
-  ): TemplateResult {
-    return html`<section aria-labelledby="${id}-heading">
-      <h2 id="${id}-heading">${title}</h2>
-      ${
-        events.length
-          ? html`<ol class="timeline" id=${id}>
-              ${repeat(
-                events,
-                (event) => event.sequence,
-                (event) =>
-                  html`<li
-                    data-sequence=${event.sequence}
-                    class=${this.fresh.has(event.sequence) ? 'fresh' : ''}
-                  >
-                    <time datetime=${event.occurredAt.slice(0, 10)}
-                      >${legalDate(event.occurredAt)}</time
-                    >
-                    <span class="what">${describe(event, this.nameOf)}</span>
-                    ${event.note ? html`<span class="note">${event.note}</span>` : nothing}
-                    <span class="who"
-                      >recorded by
-                      ${event.actor}${event.recordedAt ? `, ${moment(event.recordedAt)}` : ''}</span
-                    >
-                    ${sourceLink(event.sourceUrl)}
-                  </li>`,
-              )}
-            </ol>`
-          : html`<p class="none">Nothing recorded yet.</p>`
-      }
-      ${more}
-    </section>`;
+    return eventList(shown, {
+      title: 'Timeline',
+      id: 'timeline',
+      fresh: this.fresh,
+      nameOf: this.nameOf,
+      more,
+    });
   }
 
   private scrollToParty(): void {
