@@ -154,6 +154,14 @@ describe('Atom feeds', () => {
     const closed = await TestServer.start({ env: { REQUIRE_AUTH_FOR_READS: 'true' } });
     try {
       expect((await fetch(`${closed.url}/feeds/events.atom`)).status).toBe(401);
+      // Not even whether an agreement exists.
+      for (const path of [
+        '/feeds/agreements/00000000-0000-4000-8000-000000000000.atom',
+        '/feeds/events.atom?agreementId=00000000-0000-4000-8000-000000000000',
+        '/feeds/events.atom?type=NOPE',
+      ]) {
+        expect((await fetch(`${closed.url}${path}`)).status).toBe(401);
+      }
       const allowed = await fetch(`${closed.url}/feeds/events.atom`, {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
       });

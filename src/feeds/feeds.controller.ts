@@ -45,6 +45,7 @@ export class FeedsController {
 
   @Get('events.atom')
   async events(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.mayRead(request);
     const filter = this.filterOf(request.query);
     if (filter.agreementId) {
       await this.assertAgreement(filter.agreementId);
@@ -69,6 +70,7 @@ export class FeedsController {
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
+    await this.mayRead(request);
     const id = /^(.+)\.atom$/.exec(file)?.[1];
     if (!id) {
       throw new NotFoundException(`There is no /feeds/agreements/${file}: feeds end in .atom.`);
@@ -85,6 +87,18 @@ export class FeedsController {
       { agreementId: id },
       { title: `Ratify: ${title}`, alternate: `/app/agreements/${id}` },
     );
+  }
+
+  /**
+   * With REQUIRE_AUTH_FOR_READS, nothing without a token: checked first, so that a stranger does
+   * not even learn which agreements exist (404 or not).
+   */
+  private async mayRead(request: Request): Promise<void> {
+    if (!(await this.contexts.mayRead(request))) {
+      throw new UnauthorizedException(
+        'This server needs a token for reads (REQUIRE_AUTH_FOR_READS): send Authorization: Bearer <token>.',
+      );
+    }
   }
 
   /** The filter a query string asks for; a client error naming each bad parameter. */
@@ -151,11 +165,6 @@ export class FeedsController {
     filter: EventFilter,
     feed: { title: string; alternate: string },
   ): Promise<void> {
-    if (!(await this.contexts.mayRead(request))) {
-      throw new UnauthorizedException(
-        'This server needs a token for reads (REQUIRE_AUTH_FOR_READS): send Authorization: Bearer <token>.',
-      );
-    }
     const page = await this.log.page(
       filter,
       pageRequest(EVENT_CURSOR, { first: FEED_ENTRIES, last: FEED_ENTRIES }),
