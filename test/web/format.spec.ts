@@ -1,5 +1,5 @@
 import { describe as group, expect, it } from '@jest/globals';
-import { describe, describeRule, label, legalDate, tally } from '../../web/src/format.js';
+import { describe, describeRule, label, legalDate, safeUrl, tally } from '../../web/src/format.js';
 
 const event = (fields: object) =>
   ({
@@ -16,6 +16,14 @@ group('how the web app words and dates things', () => {
     expect(legalDate('2021-03-07T00:00:00.000Z', 'en-US')).toBe('Mar 7, 2021');
     expect(legalDate('2021-03-07T00:00:00.000Z', 'de-DE')).toBe('07.03.2021');
     expect(legalDate(null)).toBe('');
+  });
+
+  it('links a source only when it is http(s)', () => {
+    expect(safeUrl('https://example.org/a?b=1')).toBe('https://example.org/a?b=1');
+    expect(safeUrl('HTTP://example.org')).toBe('HTTP://example.org');
+    for (const url of ['javascript:alert(1)', 'data:text/html,x', ' https://x', '//evil.example']) {
+      expect(safeUrl(url)).toBe('#');
+    }
   });
 
   it('labels enum values as words', () => {

@@ -3,6 +3,11 @@
  * run it in Node (test/web/format.spec.ts).
  */
 
+/** A link the API stored as a source: http(s) only, so that no script URL reaches a page. */
+export function safeUrl(url: string): string {
+  return /^https?:\/\//i.test(url) ? url : '#';
+}
+
 /** `PARLIAMENTARY_REVIEW` → `Parliamentary review`. */
 export function label(value: string | null | undefined): string {
   if (!value) {

@@ -1,6 +1,6 @@
 /** Small pieces of page shared by the app's pages. */
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { label, legalDate } from './format.js';
+import { label, legalDate, safeUrl } from './format.js';
 import type { LiveState } from './live.js';
 import type { Viewer } from './session.js';
 
@@ -37,11 +37,6 @@ export function dated(iso: string | null | undefined, source?: string | null): T
   }
   const date = html`<time datetime=${iso.slice(0, 10)}>${legalDate(iso)}</time>`;
   return source ? html`<a href=${safeUrl(source)} rel="noopener noreferrer">${date}</a>` : date;
-}
-
-/** A link the API stored as a source: http(s) only, so that no script URL reaches a page. */
-export function safeUrl(url: string): string {
-  return /^https?:\/\//i.test(url) ? url : '#';
 }
 
 export function sourceLink(url: string | null | undefined): TemplateResult | typeof nothing {
