@@ -2,25 +2,15 @@
 // the build is missing or older than a source it compiles (src/, tsconfig, package.json), so
 // that `npm run token` and `npm run import` answer at once on a current build.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { newest } from './newest.mjs';
 
 const [file, ...args] = process.argv.slice(2);
 if (!file) {
   console.error('usage: node scripts/run-built.mjs cli/FILE.js [args...]');
   process.exit(2);
-}
-
-/** The newest modification time under `dir` of the files `keep` selects. */
-function newest(dir, keep) {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && keep(entry.name)) {
-      latest = Math.max(latest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
-    }
-  }
-  return latest;
 }
 
 function built() {

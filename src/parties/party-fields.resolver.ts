@@ -2,10 +2,8 @@ import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { PartyModel } from '../agreements/models/party.model.js';
 import type { PartyView } from '../agreements/party-view.js';
 import {
-  AgreementStage,
-  APPROVAL_STEPS,
   ApprovalStatus,
-  approvalStepRefusal,
+  availableApprovalSteps,
   availablePartyActions,
   type PartyAction,
 } from '../workflow/index.js';
@@ -28,11 +26,6 @@ export class PartyFieldsResolver {
       'The approval steps that may be recorded for it now (recordApprovalStep): forward along the track, or REJECTED, during PARLIAMENTARY_REVIEW only.',
   })
   availableApprovalSteps(@Parent() party: PartyView): ApprovalStatus[] {
-    if (party.agreementStage !== AgreementStage.PARLIAMENTARY_REVIEW) {
-      return [];
-    }
-    return [...APPROVAL_STEPS, ApprovalStatus.REJECTED].filter(
-      (status) => approvalStepRefusal(party, status) === null,
-    );
+    return availableApprovalSteps(party.agreementStage, party);
   }
 }

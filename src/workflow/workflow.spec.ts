@@ -6,6 +6,7 @@ import {
   ApprovalStatus as P,
   approvalStepRefusal,
   availableActions,
+  availableApprovalSteps,
   recordApprovalStep,
   registeredState,
   STAGES,
@@ -277,6 +278,16 @@ describe('the approval track', () => {
   const pairs = statuses
     .filter((from) => from !== P.NOT_REQUIRED)
     .flatMap((from) => statuses.map((to) => [from, to, allowed.has(`${from}>${to}`)] as const));
+
+  it.each(statuses)('lists from %s exactly the steps allowed, in review only', (from) => {
+    const kr = party('KR', from);
+    expect(availableApprovalSteps(S.PARLIAMENTARY_REVIEW, kr)).toEqual(
+      statuses.filter((to) => from !== P.NOT_REQUIRED && allowed.has(`${from}>${to}`)),
+    );
+    for (const stage of STAGES.filter((stage) => stage !== S.PARLIAMENTARY_REVIEW)) {
+      expect(availableApprovalSteps(stage, kr)).toEqual([]);
+    }
+  });
 
   it.each(pairs)('from %s to %s is allowed: %s', (from, to, ok) => {
     const refusal = approvalStepRefusal(party('KR', from), to);

@@ -178,6 +178,19 @@ function derivedMove(agreement: AgreementState, status: ApprovalStatus): Workflo
   return status === ApprovalStatus.APPROVED && everyoneApproved ? WorkflowAction.RATIFY : null;
 }
 
+/**
+ * The approval steps that may be recorded for `party` now: forward along the track, or REJECTED
+ * where the track allows it, and only while the agreement is in PARLIAMENTARY_REVIEW.
+ */
+export function availableApprovalSteps(stage: AgreementStage, party: PartyState): ApprovalStatus[] {
+  if (stage !== AgreementStage.PARLIAMENTARY_REVIEW) {
+    return [];
+  }
+  return [...APPROVAL_STEPS, ApprovalStatus.REJECTED].filter(
+    (status) => approvalStepRefusal(party, status) === null,
+  );
+}
+
 /** Why `party` may not move to `status`, or null when the step is allowed. */
 export function approvalStepRefusal(party: PartyState, status: ApprovalStatus): string | null {
   const current = party.approvalStatus;

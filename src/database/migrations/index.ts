@@ -3,13 +3,12 @@ import { InitialSchema1764400000000 as PostgresInitialSchema } from './postgres/
 import { ClusterId1764600000000 as PostgresClusterId } from './postgres/1764600000000-cluster-id.js';
 import { PartyBinding1764700000000 as PostgresPartyBinding } from './postgres/1764700000000-party-binding.js';
 import { ScheduledMoves1764800000000 as PostgresScheduledMoves } from './postgres/1764800000000-scheduled-moves.js';
-import { FeedIndexes1764900000000 as PostgresFeedIndexes } from './postgres/1764900000000-feed-indexes.js';
 import { IdempotencyKeys1764500000000 as SqliteIdempotencyKeys } from './sqlite/1764500000000-idempotency-keys.js';
 import { InitialSchema1764400000000 as SqliteInitialSchema } from './sqlite/1764400000000-initial-schema.js';
 import { ClusterId1764600000000 as SqliteClusterId } from './sqlite/1764600000000-cluster-id.js';
 import { PartyBinding1764700000000 as SqlitePartyBinding } from './sqlite/1764700000000-party-binding.js';
 import { ScheduledMoves1764800000000 as SqliteScheduledMoves } from './sqlite/1764800000000-scheduled-moves.js';
-import { FeedIndexes1764900000000 as SqliteFeedIndexes } from './sqlite/1764900000000-feed-indexes.js';
+import { FeedIndexes1764900000000 as FeedIndexes } from './shared/feed-indexes.js';
 
 /**
  * One history of migrations, written once per dialect where the SQL must differ: the same names
@@ -22,7 +21,7 @@ export const MIGRATIONS = {
     SqliteClusterId,
     SqlitePartyBinding,
     SqliteScheduledMoves,
-    SqliteFeedIndexes,
+    FeedIndexes,
   ],
   postgres: [
     PostgresInitialSchema,
@@ -30,6 +29,6 @@ export const MIGRATIONS = {
     PostgresClusterId,
     PostgresPartyBinding,
     PostgresScheduledMoves,
-    PostgresFeedIndexes,
+    FeedIndexes,
   ],
 };
