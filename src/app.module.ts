@@ -21,6 +21,7 @@ import { FeedsModule } from './feeds/feeds.module.js';
 import { GraphiQLController } from './graphiql/graphiql.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { WebAppController } from './web-app/web-app.controller.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         AgreementsModule,
         PartiesModule,
         FeedsModule,
+        WebhooksModule,
       ],
       controllers: [HealthController, GraphiQLController, WebAppController],
       providers: [

@@ -26,7 +26,8 @@ describe('the authorization matrix: every write × every kind of caller, over HT
   let counter = 0;
 
   beforeAll(async () => {
-    server = await TestServer.start({ seedDemo: false });
+    // The webhooks point at the discard port of this machine: refused at once.
+    server = await TestServer.start({ seedDemo: false, env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
     const create = async (name: string, role: string) =>
       (
         await server.ok(
@@ -46,6 +47,13 @@ describe('the authorization matrix: every write × every kind of caller, over HT
 
   const agreement = async (overrides = {}) =>
     (await AgreementFactory.create(server, overrides)).id as string;
+  const webhook = async () => ({
+    id: (
+      await server.ok(
+        `mutation { createWebhook(input: { url: "http://127.0.0.1:9/hooks" }) { webhook { id } } }`,
+      )
+    ).createWebhook.webhook.id as string,
+  });
   const operations: Operation[] = [
     {
       name: 'createAgreement',
@@ -114,6 +122,30 @@ describe('the authorization matrix: every write × every kind of caller, over HT
       query: `{ apiTokens { id } }`,
       prepare: () => Promise.resolve({}),
     },
+    {
+      name: 'createWebhook',
+      role: 'ADMIN',
+      query: `mutation { createWebhook(input: { url: "http://127.0.0.1:9/hooks" }) { secret } }`,
+      prepare: () => Promise.resolve({}),
+    },
+    ...(
+      [
+        ['updateWebhook', `updateWebhook(input: { id: $id, description: "Changed" }) { id }`],
+        ['rotateWebhookSecret', `rotateWebhookSecret(id: $id) { secret }`],
+        ['deleteWebhook', `deleteWebhook(id: $id) { id }`],
+      ] as const
+    ).map(([name, field]) => ({
+      name,
+      role: 'ADMIN' as const,
+      query: `mutation ($id: ID!) { ${field} }`,
+      prepare: webhook,
+    })),
+    {
+      name: 'webhooks',
+      role: 'ADMIN',
+      query: `{ webhooks { id deliveries { id } } }`,
+      prepare: () => Promise.resolve({}),
+    },
   ];
 
   function expected(
@@ -175,6 +207,6 @@ describe('the authorization matrix: every write × every kind of caller, over HT
       }
     }
     expect(seen).toEqual(wanted);
-    expect(Object.keys(seen)).toHaveLength(10 * 5 * 2);
+    expect(Object.keys(seen)).toHaveLength(operations.length * 5 * 2);
   });
 });

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       },
       countSqlQueries: false,
       readCacheEntries: 1000,
+      webhooks: { allowPrivate: false, timeoutMs: 10000, leaseMs: 30000 },
     });
   });
 
@@ -81,6 +82,9 @@ describe('loadConfig', () => {
         MAX_SUBSCRIPTIONS_PER_CONNECTION: '7',
         MAX_CONNECTIONS_PER_ADDRESS: '0',
         WS_PING_INTERVAL_MS: '500',
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        WEBHOOK_TIMEOUT_MS: '2500',
+        WEBHOOK_LEASE_MS: '5000',
       }),
     ).toEqual({
       port: 0,
@@ -104,6 +108,7 @@ describe('loadConfig', () => {
       },
       countSqlQueries: true,
       readCacheEntries: 0,
+      webhooks: { allowPrivate: true, timeoutMs: 2500, leaseMs: 5000 },
     });
   });
 
@@ -121,6 +126,9 @@ describe('loadConfig', () => {
       GRAPHQL_MAX_DEPTH: '1',
       MAX_SUBSCRIPTIONS_PER_CONNECTION: '0',
       WS_PING_INTERVAL_MS: '10',
+      WEBHOOK_ALLOW_PRIVATE: 'sometimes',
+      WEBHOOK_TIMEOUT_MS: '0',
+      WEBHOOK_LEASE_MS: '100',
     };
     expect(() => loadConfig(env)).toThrow(
       expect.objectContaining({
@@ -136,6 +144,9 @@ describe('loadConfig', () => {
           expect.stringMatching(/^GRAPHQL_MAX_DEPTH=/),
           expect.stringMatching(/^MAX_SUBSCRIPTIONS_PER_CONNECTION=/),
           expect.stringMatching(/^WS_PING_INTERVAL_MS=/),
+          'WEBHOOK_ALLOW_PRIVATE="sometimes": must be true or false',
+          'WEBHOOK_TIMEOUT_MS="0": must be a whole number from 100 to 60000',
+          'WEBHOOK_LEASE_MS="100": must be a whole number from 1000 to 600000',
           expect.stringMatching(/^REDIS_URL=/),
         ],
       }),

@@ -30,6 +30,20 @@ export interface AppConfig {
   readonly countSqlQueries: boolean;
   /** How many read answers to keep while the log has not moved; 0 turns the cache off. */
   readonly readCacheEntries: number;
+  readonly webhooks: WebhookSettings;
+}
+
+/** How webhooks are delivered (README, "Webhooks"). */
+export interface WebhookSettings {
+  /** Private, loopback and link-local receivers allowed (for a receiver on the same network). */
+  readonly allowPrivate: boolean;
+  /** The deadline of one attempt: DNS, connection and answer. */
+  readonly timeoutMs: number;
+  /**
+   * How long an instance holds the webhooks it delivers without renewing its claim: after a
+   * crash, another instance takes them over within this time.
+   */
+  readonly leaseMs: number;
 }
 
 /** Bounds on one GraphQL request, enforced before any resolver runs. */
@@ -200,6 +214,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   const countSqlQueries = read('COUNT_SQL_QUERIES', false, boolean);
   const readCacheEntries = read('READ_CACHE_ENTRIES', 1000, integer(0, 1_000_000));
+  const webhooks: WebhookSettings = {
+    allowPrivate: read('WEBHOOK_ALLOW_PRIVATE', false, boolean),
+    timeoutMs: read('WEBHOOK_TIMEOUT_MS', 10_000, integer(100, 60_000)),
+    leaseMs: read('WEBHOOK_LEASE_MS', 30_000, integer(1_000, 600_000)),
+  };
   const redisUrl = read<string | null>(
     'REDIS_URL',
     null,
@@ -231,6 +250,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webSocket,
     countSqlQueries,
     readCacheEntries,
+    webhooks,
   };
 }
 

@@ -207,6 +207,19 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
   }
 
   /**
+   * Runs `work` atomically for a write that appends no event (webhook bookkeeping). On PostgreSQL
+   * it takes no write lock and does not queue behind the writes of this process, so that it never
+   * holds up a write to the log; rows it shares with other writers are locked row by row, as
+   * PostgreSQL does. On SQLite it is a write like any other: the database has one writer.
+   */
+  transact<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (this.writer) {
+      return this.write(work);
+    }
+    return this.dataSource.transaction((em) => work(this.transaction(em, em)));
+  }
+
+  /**
    * BEGIN IMMEDIATE takes the write lock at once (waiting, up to the busy timeout, for another
    * process's write to end), so no statement of the transaction ever has to upgrade a read lock,
    * which SQLite would refuse at once with SQLITE_BUSY if another process wrote in between. On a

@@ -26,6 +26,21 @@ export async function insertInto(
   );
 }
 
+/** Inserts one row and returns it as the database holds it (RETURNING *): its generated key too. */
+export async function insertReturning(
+  execute: Execute,
+  table: string,
+  row: Record<string, unknown>,
+): Promise<Row> {
+  const columns = Object.keys(row);
+  const { rows } = await execute(
+    `INSERT INTO ${quoted(table)} (${columns.map(quoted).join(', ')})
+     VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`,
+    Object.values(row),
+  );
+  return rows[0];
+}
+
 function updateStatement(table: string, values: Row, where: Row): string {
   const set = Object.keys(values).map((column) => `${quoted(column)} = ?`);
   const conditions = Object.keys(where).map((column) => `${quoted(column)} = ?`);

@@ -7,6 +7,11 @@ export type EventListener = (event: AgreementEventEntity) => void;
 export interface BusSubscriber {
   /** Receives each event published, in publish order, at most once. */
   readonly next: EventListener;
+  /**
+   * A listener of the server itself (webhook delivery), not a client's subscription: it hears
+   * every event all the same, but subscriberCount leaves it out.
+   */
+  readonly internal?: boolean;
 }
 
 /**
@@ -18,7 +23,7 @@ export interface EventBus {
   publish(events: readonly AgreementEventEntity[]): void;
   /** Returns the function that ends the subscription. */
   subscribe(subscriber: BusSubscriber): () => void;
-  /** How many subscriptions of this process are listening. */
+  /** How many subscriptions of clients of this process are listening. */
   subscriberCount(): number;
   /** 'up', 'down', or 'in-process' for the bus that needs nothing outside the process. */
   status(): 'up' | 'down' | 'in-process';
@@ -30,16 +35,28 @@ export const EVENT_BUS = Symbol('EVENT_BUS');
 export class LocalSubscribers {
   private readonly logger = new Logger(LocalSubscribers.name);
   private readonly subscribers = new Set<BusSubscriber>();
+  private internal = 0;
 
   add(subscriber: BusSubscriber): () => void {
     // Wrapped so that the same object subscribed twice gets two subscriptions.
     const entry = { ...subscriber };
     this.subscribers.add(entry);
-    return () => this.subscribers.delete(entry);
+    this.internal += entry.internal ? 1 : 0;
+    return () => {
+      if (this.subscribers.delete(entry)) {
+        this.internal -= entry.internal ? 1 : 0;
+      }
+    };
   }
 
+  /** Clients' subscriptions. */
   get size(): number {
-    return this.subscribers.size;
+    return this.subscribers.size - this.internal;
+  }
+
+  /** No one at all listens, not even the server itself. */
+  get empty(): boolean {
+    return this.subscribers.size === 0;
   }
 
   deliver(events: readonly AgreementEventEntity[]): void {

@@ -188,7 +188,7 @@ export class RedisEventBus implements EventBus, OnModuleInit, OnApplicationShutd
 
   private async readLog(): Promise<void> {
     for (;;) {
-      if (this.local.size === 0) {
+      if (this.local.empty) {
         // No one to deliver to: only the position moves on.
         const { head } = await readLogAfter(this.db.select, 0, {}, 0);
         this.delivered = Math.max(this.delivered, head);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { AgreementEventEntity } from '../events/entities/agreement-event.entity.js';
-import { atomFeed, sentence, xml, type Names } from './atom.js';
+import { sentence, type Names } from '../events/event-sentence.js';
+import { atomFeed, xml } from './atom.js';
 
 const names: Names = {
   agreements: new Map([['a1', { title: 'A <long> title', shortTitle: null }]]),

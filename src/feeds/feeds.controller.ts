@@ -14,13 +14,10 @@ import { RequestContexts } from '../auth/request-context.js';
 import { pageRequest } from '../common/pagination.js';
 import { isPartyCode } from '../common/validation.js';
 import { Database } from '../database/database.service.js';
-import {
-  AgreementEventType,
-  EVENT_CURSOR,
-  type AgreementEventEntity,
-} from '../events/entities/agreement-event.entity.js';
+import { AgreementEventType, EVENT_CURSOR } from '../events/entities/agreement-event.entity.js';
 import { EventLog, type EventFilter } from '../events/event-log.service.js';
-import { atomFeed, type Names } from './atom.js';
+import { readEventNames } from '../events/event-names.js';
+import { atomFeed } from './atom.js';
 
 /** The newest this many events matching a feed's filter make the feed. */
 export const FEED_ENTRIES = 50;
@@ -170,7 +167,7 @@ export class FeedsController {
       pageRequest(EVENT_CURSOR, { first: FEED_ENTRIES, last: FEED_ENTRIES }),
     );
     const events = page.edges.map((edge) => edge.node).sort((a, b) => b.sequence - a.sequence);
-    const names = await this.namesOf(events);
+    const names = await readEventNames(this.db.select, events);
     // The feed changes with a new matching event, or with a change to an agreement it names
     // (a title, a party's name: each raises the agreement's version).
     const etag = `"${createHash('sha256')
@@ -178,7 +175,9 @@ export class FeedsController {
         JSON.stringify([
           filter,
           events[0]?.sequence ?? 0,
-          [...names.versions].sort(([a], [b]) => a.localeCompare(b)),
+          [...names.agreements]
+            .map(([id, { version }]) => [id, version])
+            .sort(([a], [b]) => String(a).localeCompare(String(b))),
         ]),
       )
       .digest('base64url')
@@ -209,46 +208,6 @@ export class FeedsController {
           }`,
       }),
     );
-  }
-
-  /** The titles of the events' agreements and the names of their parties: two statements. */
-  private async namesOf(
-    events: readonly AgreementEventEntity[],
-  ): Promise<Names & { versions: Map<string, number> }> {
-    const ids = [...new Set(events.map((event) => event.agreementId))];
-    const codes = [
-      ...new Set(events.flatMap((event) => (event.partyCode ? [event.partyCode] : []))),
-    ];
-    const marks = (values: unknown[]) => values.map(() => '?').join(', ');
-    const agreements = ids.length
-      ? await this.db.select<{
-          id: string;
-          title: string;
-          shortTitle: string | null;
-          version: number | string;
-        }>(
-          `SELECT "id", "title", "shortTitle", "version" FROM "agreement" WHERE "id" IN (${marks(ids)})`,
-          ids,
-        )
-      : [];
-    const parties =
-      ids.length && codes.length
-        ? await this.db.select<{
-            agreementId: string;
-            code: string;
-            name: string;
-            legislature: string | null;
-          }>(
-            `SELECT "agreementId", "code", "name", "legislature" FROM "party"
-             WHERE "agreementId" IN (${marks(ids)}) AND "code" IN (${marks(codes)})`,
-            [...ids, ...codes],
-          )
-        : [];
-    return {
-      agreements: new Map(agreements.map((row) => [row.id, row])),
-      parties: new Map(parties.map((row) => [`${row.agreementId} ${row.code}`, row])),
-      versions: new Map(agreements.map((row) => [row.id, Number(row.version)])),
-    };
   }
 }
 

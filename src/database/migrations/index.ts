@@ -9,6 +9,8 @@ import { ClusterId1764600000000 as SqliteClusterId } from './sqlite/176460000000
 import { PartyBinding1764700000000 as SqlitePartyBinding } from './sqlite/1764700000000-party-binding.js';
 import { ScheduledMoves1764800000000 as SqliteScheduledMoves } from './sqlite/1764800000000-scheduled-moves.js';
 import { FeedIndexes1764900000000 as FeedIndexes } from './shared/feed-indexes.js';
+import { Webhooks1765000000000 as PostgresWebhooks } from './postgres/1765000000000-webhooks.js';
+import { Webhooks1765000000000 as SqliteWebhooks } from './sqlite/1765000000000-webhooks.js';
 
 /**
  * One history of migrations, written once per dialect where the SQL must differ: the same names
@@ -22,6 +24,7 @@ export const MIGRATIONS = {
     SqlitePartyBinding,
     SqliteScheduledMoves,
     FeedIndexes,
+    SqliteWebhooks,
   ],
   postgres: [
     PostgresInitialSchema,
@@ -30,5 +33,6 @@ export const MIGRATIONS = {
     PostgresPartyBinding,
     PostgresScheduledMoves,
     FeedIndexes,
+    PostgresWebhooks,
   ],
 };
