@@ -42,5 +42,5 @@ export default {
   projects,
   testTimeout: 30000,
   // The browser specs are served the web app as `tsc -p web` builds it (dist/web).
-  globalSetup: '<rootDir>/test/support/build-web.mjs',
+  globalSetup: '<rootDir>/test/support/build.mjs',
 };

@@ -9,6 +9,7 @@ import { listScenario } from './scenarios/list.js';
 import { multilateralScenario } from './scenarios/multilateral.js';
 import { postgresScenario } from './scenarios/postgres.js';
 import { queryScenario } from './scenarios/query.js';
+import { webhooksScenario } from './scenarios/webhooks.js';
 import { writesScenario } from './scenarios/writes.js';
 import { machine } from './lib/machine.js';
 import { FULL, QUICK } from './lib/settings.js';
@@ -67,6 +68,16 @@ const TARGETS: Target[] = [
       r.multilateral.errors === 0 &&
       r.multilateral.sql_per_request_50 === r.multilateral.sql_per_request_200,
   },
+  {
+    scenario: 'webhooks',
+    measure: 'writes_ratio / delivered / in_order',
+    target: '>= 0.8, errors = 0 / all / true',
+    holds: (r) =>
+      r.webhooks.writes_ratio >= 0.8 &&
+      r.webhooks.errors === 0 &&
+      r.webhooks.delivered === r.webhooks.expected &&
+      r.webhooks.in_order === 'true',
+  },
 ];
 
 const quick = process.argv.includes('--quick');
@@ -120,6 +131,7 @@ await scenario('fanout10k', async () => {
 await scenario('growth', () => growthScenario(settings));
 await scenario('multilateral', () => multilateralScenario(settings));
 await scenario('postgres', () => postgresScenario(settings));
+await scenario('webhooks', () => webhooksScenario(settings));
 
 const verdicts = TARGETS.filter((t) => results[t.scenario]).map((t) => ({
   ...t,
@@ -191,6 +203,15 @@ function writeBenchmarksTable(r: any, targets: (Target & { met: boolean })[]) {
       `${ml.parties} parties (${ml.consented} consented): ${ml.ratify_rps} req/s; read cache off ${ml.uncached_rps} req/s (${ml.uncached_ratio_vs_apollo} of bare-apollo); ${ml.sql_per_request_50} SQL statements for 50 parties, ${ml.sql_per_request_200} for 200; party actions ${ml.party_actions_per_s}/s against stage writes ${ml.stage_writes_per_s}/s (${ml.party_writes_ratio}); ${ml.errors} errors`,
       `bare-apollo ${ml.apollo_rps} req/s`,
       `${ml.ratio_vs_apollo} of bare-apollo`,
+    ]);
+  }
+  const wh = r.webhooks;
+  if (wh) {
+    rows.push([
+      'webhooks',
+      `writes with ${wh.webhooks} webhooks ${wh.writes_with_tps}/s, ${wh.errors} errors; ${wh.delivered}/${wh.expected} deliveries, in order: ${wh.in_order}; a burst of ${wh.burst_events} events at ${wh.burst_events_per_s}/s: ${wh.burst_deliveries_per_s} deliveries/s, lag p50 ${wh.burst_lag_p50_ms} ms, p99 ${wh.burst_lag_p99_ms} ms; ${wh.steady_events} events at ${wh.steady_events_per_s}/s: lag p50 ${wh.steady_lag_p50_ms} ms, p99 ${wh.steady_lag_p99_ms} ms`,
+      `writes with none ${wh.writes_without_tps}/s`,
+      `${wh.writes_ratio} of none`,
     ]);
   }
   const pg = r.postgres;

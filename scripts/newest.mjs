@@ -1,5 +1,5 @@
 // The newest modification time of the files under a folder: how run-built.mjs and the tests'
-// build of the web app (test/support/build-web.mjs) tell whether a build is older than its sources.
+// builds (test/support/build.mjs) tell whether a build is older than its sources.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -13,11 +13,12 @@ import { insertInto, insertReturning, update } from '../database/statements.js';
 import type { AgreementEventEntity } from '../events/entities/agreement-event.entity.js';
 import { EVENT_BUS, type EventBus } from '../events/event-bus.js';
 import { readLogAfter, type EventFilter } from '../events/event-log.service.js';
-import { readEventNames, type EventNames } from '../events/event-names.js';
+import { readEventNames } from '../events/event-names.js';
 import { messageBody } from './message.js';
+import { RecentEvents } from './recent-events.js';
 import { failedTooLong, retryDelay } from './retry-schedule.js';
-import { WebhookSender, type AttemptResult } from './sender.js';
-import { messageId, signedHeaders } from './signing.js';
+import { SenderThread, type JobResult, type SendJob } from './sender-thread.js';
+import { messageId } from './signing.js';
 import {
   deliveryFrom,
   signingSecrets,
@@ -26,13 +27,13 @@ import {
   type WebhookEntity,
 } from './webhook.entity.js';
 
-/** How often the webhooks are read for work, besides the wake-up each new event brings. */
+/** How often the webhooks and the log are read for work, besides the wake-up of each event. */
 export const POLL_MS = 1000;
-/** Passes start at most this often, however fast events come: each event need not cost reads. */
+/** Passes start at most this often, however fast events come. */
 const MIN_TICK_MS = 20;
-/** Delivery records and cursors are written together, at most this often. */
-const FLUSH_MS = 250;
-/** Events read from the log at a time, per webhook. */
+/** Cursors and delivery records are written together, at most this often. */
+const FLUSH_MS = 1000;
+/** Events sent at a time, per webhook. */
 const BATCH = 100;
 /** How long a stopping server lets the sends under way finish before it cuts them off. */
 const SHUTDOWN_GRACE_MS = 1000;
@@ -59,31 +60,36 @@ type Progress = Pick<WebhookEntity, (typeof PROGRESS)[number]>;
  * An instance claims the webhooks no live instance holds, by a lease written in their rows
  * (`leaseOwner`, `leaseUntil`) with a conditional UPDATE, and renews it while it runs: exactly one
  * instance delivers a given webhook at a time, and when one stops, another takes its webhooks
- * over once the lease has run out (WEBHOOK_LEASE_MS). For each webhook it holds, a loop reads the
- * matching events after the webhook's cursor (`position`) and sends them one at a time; an event
- * is passed only once its receiver answered 2xx. The cursor moves in memory and is written, with
- * the delivery records, every FLUSH_MS in one transaction, so that deliveries cost the log's
- * writers nothing: an instance that crashes before writing it sends those events again, with the
- * same `webhook-id`. A failure holds the webhook's later events back until a retry succeeds (see
- * retry-schedule.ts), or disables the webhook once it has failed for three days.
+ * over once the lease has run out (WEBHOOK_LEASE_MS). For each webhook it holds, a loop takes the
+ * matching events after the webhook's cursor (`position`), from the events the bus brought
+ * (recent-events.ts) or else from the log, and hands them to the sender thread, which sends them
+ * in order and stops at the first that fails; an event is passed only once its receiver answered
+ * 2xx. The cursor moves in memory and is written, with the newest delivery records, every
+ * FLUSH_MS in one transaction, so that deliveries cost the log's writers little: an instance that
+ * crashes before writing it sends those events again, with the same `webhook-id`. A failure holds
+ * the webhook's later events back until a retry succeeds (retry-schedule.ts), or disables the
+ * webhook once it has failed for three days.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
   /** This instance, as the owner of leases. */
   readonly instanceId = randomUUID();
-  private readonly sender: WebhookSender;
+  private readonly thread: SenderThread;
+  private readonly recent = new RecentEvents();
   /** The webhooks this instance holds, by id. */
   private readonly held = new Map<string, Deliverer>();
   private readonly progress = new Map<string, Progress>();
   /** The webhooks whose progress changed since it was last written. */
   private dirty = new Set<string>();
-  private deliveries: NewDelivery[] = [];
+  /** The newest attempts not yet written, per webhook (older ones would be pruned at once). */
+  private records = new Map<string, NewDelivery[]>();
   private timer: NodeJS.Timeout | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private ticking: Promise<void> | null = null;
   private tickAgain = false;
+  private pollDue = false;
   private tickStartedAt = 0;
   private flushing: Promise<void> | null = null;
   private renewedAt = 0;
@@ -96,17 +102,23 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     private readonly clock: Clock,
   ) {
-    this.sender = new WebhookSender({
+    this.thread = new SenderThread({
       allowPrivate: config.webhooks.allowPrivate,
       timeoutMs: config.webhooks.timeoutMs,
     });
   }
 
   onApplicationBootstrap(): void {
-    this.unsubscribe = this.bus.subscribe({ next: () => this.wake(), internal: true });
-    this.timer = setInterval(() => this.wake({ claim: true }), POLL_MS);
+    this.unsubscribe = this.bus.subscribe({
+      next: (event) => {
+        this.recent.add(event);
+        this.wake();
+      },
+      internal: true,
+    });
+    this.timer = setInterval(() => this.wake({ claim: true, poll: true }), POLL_MS);
     this.timer.unref();
-    this.wake({ claim: true });
+    this.wake({ claim: true, poll: true });
   }
 
   /**
@@ -118,7 +130,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     this.stopped = true;
     this.unsubscribe?.();
     for (const timer of [this.timer, this.flushTimer]) {
-      if (timer) clearInterval(timer);
+      if (timer) clearTimeout(timer);
     }
     await this.ticking;
     const stopped = Promise.all([...this.held.values()].map((deliverer) => deliverer.stop()));
@@ -128,12 +140,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       new Promise((resolve) => (grace = setTimeout(resolve, SHUTDOWN_GRACE_MS))),
     ]);
     clearTimeout(grace);
-    this.sender.close();
+    await this.thread.close();
     await stopped;
     await this.flush();
-    const ids = [...this.held.keys()];
-    this.held.clear();
-    if (ids.length) {
+    if (this.held.size) {
+      this.held.clear();
       await this.db
         .transact((tx) =>
           tx.execute(
@@ -149,12 +160,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   /**
    * Looks for work soon: one pass at a time, at most one every MIN_TICK_MS however many events
-   * arrive; with `claim`, also for webhooks no instance holds (a new one, or one let go).
+   * arrive. With `claim`, also for webhooks no instance holds (a new one, or one let go); with
+   * `poll`, also in the log for events the bus did not bring (another instance's, without Redis).
    */
-  wake(options: { claim?: boolean } = {}): void {
-    if (options.claim) {
-      this.claimedAt = 0;
-    }
+  wake(options: { claim?: boolean; poll?: boolean } = {}): void {
+    if (options.claim) this.claimedAt = 0;
+    if (options.poll) this.pollDue = true;
     if (this.stopped) {
       return;
     }
@@ -183,6 +194,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       return;
     }
     this.tickStartedAt = Date.now();
+    const poll = this.pollDue;
+    this.pollDue = false;
     if (Date.now() - this.renewedAt >= this.config.webhooks.leaseMs / 3) {
       await this.renew();
     }
@@ -191,8 +204,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       await this.claim();
     }
     for (const deliverer of this.held.values()) {
-      deliverer.kick();
+      deliverer.kick(poll);
     }
+  }
+
+  /** Webhook `id` was changed here by an admin: its next pass reads it again. */
+  reconfigured(id: string): void {
+    this.held.get(id)?.forget();
+    this.wake({ claim: true });
   }
 
   /** Sends one event to a webhook now, outside its order (`redeliver`), and records the attempt. */
@@ -200,13 +219,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     webhook: WebhookEntity,
     event: AgreementEventEntity,
   ): Promise<WebhookDeliveryEntity> {
-    const names = await readEventNames(this.db.select, [event]);
-    const attemptedAt = this.clock.now();
-    const result = await this.send(webhook, event, names);
-    const delivery = {
-      ...this.record(webhook.id, event, 1, attemptedAt, result, null),
-      redelivery: true,
-    };
+    const [result] = await this.thread.send(
+      webhook.url,
+      signingSecrets(webhook, this.clock.now()),
+      await this.messages(webhook.id, [event]),
+    );
+    const delivery = { ...this.record(webhook.id, event, 1, result, null), redelivery: true };
     const row = await this.db.transact((tx) =>
       insertReturning(tx.execute, 'webhook_delivery', delivery),
     );
@@ -214,23 +232,145 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Signs and POSTs one event. The signature's timestamp is the time of the world, whatever the
-   * clock (specs move it to reach a retry), since receivers check it against their own.
+   * One pass of webhook `id`'s loop: sends what is due, and says whether to go on at once (a full
+   * batch went). `poll` reads the log even when the bus brought nothing.
    */
-  send(
-    webhook: WebhookEntity,
-    event: AgreementEventEntity,
-    names: EventNames,
-  ): Promise<AttemptResult> {
-    const body = messageBody(event, names);
-    const sentAt = new Date();
-    const headers = signedHeaders(
-      signingSecrets(webhook, this.clock.now()),
-      messageId(webhook.id, event.sequence),
-      sentAt,
-      body,
+  async deliverDue(id: string, webhook: WebhookEntity, poll: boolean): Promise<boolean> {
+    const progress = this.progress.get(id);
+    if (!progress || this.stopped) {
+      return false;
+    }
+    if (progress.nextAttemptAt && progress.nextAttemptAt > this.clock.now()) {
+      return false; // a tick sets it going again once the retry is due
+    }
+    const filter: EventFilter = {
+      agreementId: webhook.agreementId ?? undefined,
+      partyCode: webhook.partyCode ?? undefined,
+      types: webhook.eventTypes ?? undefined,
+    };
+    const from = progress.position;
+    const { events, upTo } =
+      (poll ? null : this.recent.after(from, filter, BATCH)) ?? (await this.readLog(from, filter));
+    if (events.length === 0) {
+      if (upTo > progress.position) {
+        progress.position = upTo; // nothing up to there matched
+        this.changed(id);
+      }
+      return false;
+    }
+    const results = await this.thread
+      .send(webhook.url, signingSecrets(webhook, this.clock.now()), await this.messages(id, events))
+      .catch((error: unknown) => {
+        if (this.stopped) return []; // cut off by the shutdown: sent again by the next instance
+        throw error;
+      });
+    for (const result of results) {
+      if (!this.held.has(id) || (this.stopped && !result.ok)) {
+        return false;
+      }
+      const event = events.find((candidate) => candidate.sequence === result.sequence)!;
+      const attempt = progress.failures + 1;
+      const attemptedAt = this.attemptedAt(result);
+      if (result.ok) {
+        Object.assign(progress, {
+          position: event.sequence,
+          failures: 0,
+          failingSince: null,
+          nextAttemptAt: null,
+          lastError: null,
+          lastDeliveredAt: attemptedAt,
+        });
+        this.keep(this.record(id, event, attempt, result, null));
+        continue;
+      }
+      const failingSince = progress.failingSince ?? attemptedAt;
+      const disable = failedTooLong(failingSince, attemptedAt);
+      const nextAttemptAt = disable ? null : new Date(attemptedAt.getTime() + retryDelay(attempt));
+      Object.assign(progress, { failures: attempt, failingSince, nextAttemptAt });
+      progress.lastError = result.error;
+      this.keep(this.record(id, event, attempt, result, nextAttemptAt));
+      this.changed(id);
+      if (disable) {
+        await this.disable(id, failingSince, result.error ?? 'failed');
+      }
+      return false;
+    }
+    if (results.length === events.length && !this.stopped) {
+      progress.position = Math.max(progress.position, upTo);
+    }
+    this.changed(id);
+    return events.length === BATCH;
+  }
+
+  /** The webhook's row as stored, or null (and let go) when this instance may not deliver it. */
+  async current(id: string): Promise<WebhookEntity | null> {
+    const [row] = await this.db.background('SELECT * FROM "webhook" WHERE "id" = ?', [id]);
+    const webhook = row ? webhookFrom(row) : null;
+    if (!webhook || !webhook.enabled || webhook.leaseOwner !== this.instanceId) {
+      this.drop(id, webhook ? 'it was disabled or taken over' : 'it was deleted');
+      return null;
+    }
+    return webhook;
+  }
+
+  /** Up to BATCH matching events after `position` from the log, and how far that read. */
+  private async readLog(position: number, filter: EventFilter) {
+    const { events, head } = await readLogAfter(this.db.background, position, filter, BATCH);
+    return { events, upTo: events.length === BATCH ? events[BATCH - 1].sequence : head };
+  }
+
+  /** The messages of `events` to webhook `id`: each body built once for every webhook. */
+  private async messages(id: string, events: readonly AgreementEventEntity[]) {
+    const bodies = new Map(
+      events.map((event) => [event.sequence, this.recent.body(event.sequence)]),
     );
-    return this.sender.send(new URL(webhook.url), headers, body);
+    const missing = events.filter((event) => bodies.get(event.sequence) === undefined);
+    if (missing.length) {
+      const names = await readEventNames(this.db.background, missing);
+      for (const event of missing) {
+        const body = messageBody(event, names);
+        bodies.set(event.sequence, body);
+        this.recent.keepBody(event.sequence, body);
+      }
+    }
+    return events.map((event): SendJob['messages'][number] => ({
+      sequence: event.sequence,
+      id: messageId(id, event.sequence),
+      body: bodies.get(event.sequence)!,
+    }));
+  }
+
+  /** When an attempt was made, by the clock (which specs move), from the thread's real time. */
+  private attemptedAt(result: JobResult['results'][number]): Date {
+    return new Date(this.clock.now().getTime() - (Date.now() - result.sentAt));
+  }
+
+  private record(
+    webhookId: string,
+    event: AgreementEventEntity,
+    attempt: number,
+    result: JobResult['results'][number],
+    nextAttemptAt: Date | null,
+  ): NewDelivery {
+    return {
+      webhookId,
+      sequence: event.sequence,
+      eventType: event.type,
+      attempt,
+      redelivery: false,
+      attemptedAt: this.attemptedAt(result),
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      error: result.error,
+      nextAttemptAt,
+    };
+  }
+
+  private keep(delivery: NewDelivery): void {
+    const kept = this.records.get(delivery.webhookId) ?? [];
+    kept.push(delivery);
+    if (kept.length > KEPT_DELIVERIES) kept.shift();
+    this.records.set(delivery.webhookId, kept);
   }
 
   private async renew(): Promise<void> {
@@ -246,31 +386,29 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       ),
     );
     const still = new Set(rows.map((row) => row.id));
-    for (const [id, deliverer] of this.held) {
-      if (!still.has(id)) {
-        this.drop(id, deliverer, 'its lease was taken over or it was deleted');
-      }
+    for (const id of this.held.keys()) {
+      if (!still.has(id)) this.drop(id, 'its lease was taken over or it was deleted');
     }
   }
 
-  /** Takes every enabled webhook whose lease is free or ran out. */
+  /** Takes every enabled webhook whose lease is free or ran out (leases are in real time). */
   private async claim(): Promise<void> {
-    const wall = new Date();
+    const now = new Date();
     const [free] = await this.db.background(
       `SELECT 1 FROM "webhook" WHERE "enabled" = ?
        AND ("leaseOwner" IS NULL OR "leaseUntil" < ? OR "leaseOwner" = ?) LIMIT 1`,
-      [true, wall, this.instanceId],
+      [true, now, this.instanceId],
     );
     if (!free) {
       return;
     }
-    const until = new Date(wall.getTime() + this.config.webhooks.leaseMs);
+    const until = new Date(now.getTime() + this.config.webhooks.leaseMs);
     const { rows } = await this.db.transact((tx) =>
       tx.execute(
         `UPDATE "webhook" SET "leaseOwner" = ?, "leaseUntil" = ?
          WHERE "enabled" = ? AND ("leaseOwner" IS NULL OR "leaseUntil" < ? OR "leaseOwner" = ?)
          RETURNING *`,
-        [this.instanceId, until, true, wall, this.instanceId],
+        [this.instanceId, until, true, now, this.instanceId],
       ),
     );
     for (const webhook of rows.map(webhookFrom)) {
@@ -284,130 +422,30 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  private drop(id: string, deliverer: Deliverer, why: string): void {
+  private drop(id: string, why: string): void {
+    const deliverer = this.held.get(id);
+    if (!deliverer) {
+      return;
+    }
     this.logger.log(`Webhook ${id} is no longer delivered here: ${why}`);
     deliverer.halt();
     this.held.delete(id);
     this.progress.delete(id);
     this.dirty.delete(id);
-    this.deliveries = this.deliveries.filter((delivery) => delivery.webhookId !== id);
-  }
-
-  /** One pass of webhook `id`'s loop: delivers what is due, and says whether to go on. */
-  async deliverDue(id: string): Promise<boolean> {
-    const progress = this.progress.get(id);
-    if (!progress || this.stopped) {
-      return false;
-    }
-    const now = this.clock.now();
-    if (progress.nextAttemptAt && progress.nextAttemptAt > now) {
-      return false; // a tick sets it going again once the retry is due
-    }
-    // Read afresh each pass: an admin may have changed its URL, filter, secret, or state.
-    const [row] = await this.db.background('SELECT * FROM "webhook" WHERE "id" = ?', [id]);
-    const webhook = row ? webhookFrom(row) : null;
-    const deliverer = this.held.get(id);
-    if (!webhook || !webhook.enabled || webhook.leaseOwner !== this.instanceId) {
-      if (deliverer) {
-        this.drop(id, deliverer, webhook ? 'it was disabled or taken over' : 'it was deleted');
-      }
-      return false;
-    }
-    const filter: EventFilter = {
-      agreementId: webhook.agreementId ?? undefined,
-      partyCode: webhook.partyCode ?? undefined,
-      types: webhook.eventTypes ?? undefined,
-    };
-    const { events, head } = await readLogAfter(
-      this.db.background,
-      progress.position,
-      filter,
-      BATCH,
-    );
-    const names = events.length ? await readEventNames(this.db.background, events) : null;
-    for (const event of events) {
-      if (!this.held.has(id) || this.stopped) {
-        return false;
-      }
-      const attemptedAt = this.clock.now();
-      const result = await this.send(webhook, event, names!);
-      if (this.stopped && !result.ok) {
-        return false; // cut off by the shutdown: not the receiver's failure
-      }
-      const attempt = progress.failures + 1;
-      if (result.ok) {
-        Object.assign(progress, {
-          position: event.sequence,
-          failures: 0,
-          failingSince: null,
-          nextAttemptAt: null,
-          lastError: null,
-          lastDeliveredAt: attemptedAt,
-        });
-        this.deliveries.push(this.record(id, event, attempt, attemptedAt, result, null));
-        this.changed(id);
-        continue;
-      }
-      const failingSince = progress.failingSince ?? attemptedAt;
-      const disable = failedTooLong(failingSince, attemptedAt);
-      const nextAttemptAt = disable ? null : new Date(attemptedAt.getTime() + retryDelay(attempt));
-      Object.assign(progress, {
-        failures: attempt,
-        failingSince,
-        nextAttemptAt,
-        lastError: result.error,
-      });
-      this.deliveries.push(this.record(id, event, attempt, attemptedAt, result, nextAttemptAt));
-      if (disable) {
-        this.dirty.add(id);
-        await this.disable(id, failingSince, result.error ?? 'failed');
-        return false;
-      }
-      this.changed(id);
-      return false;
-    }
-    if (events.length < BATCH && head > progress.position) {
-      // Every matching event up to the head was delivered: the rest did not match.
-      progress.position = head;
-      this.changed(id);
-    }
-    return events.length === BATCH;
-  }
-
-  private record(
-    webhookId: string,
-    event: AgreementEventEntity,
-    attempt: number,
-    attemptedAt: Date,
-    result: AttemptResult,
-    nextAttemptAt: Date | null,
-  ): NewDelivery {
-    return {
-      webhookId,
-      sequence: event.sequence,
-      eventType: event.type,
-      attempt,
-      redelivery: false,
-      attemptedAt,
-      durationMs: result.durationMs,
-      statusCode: result.statusCode,
-      error: result.error,
-      nextAttemptAt,
-    };
+    this.records.delete(id);
   }
 
   /** Disables a webhook that failed for too long, saying why, and stops delivering it. */
   private async disable(id: string, failingSince: Date, error: string): Promise<void> {
     const reason = `Failing since ${failingSince.toISOString()}; the last attempt: ${error}. Enable it again (updateWebhook with enabled: true) to resume from the event that failed.`;
     await this.flush();
-    const now = this.clock.now();
     await this.db.transact((tx) =>
       update(
         tx.execute,
         'webhook',
         {
           enabled: false,
-          disabledAt: now,
+          disabledAt: this.clock.now(),
           disabledReason: reason,
           nextAttemptAt: null,
           leaseOwner: null,
@@ -417,19 +455,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       ),
     );
     this.logger.warn(`Webhook ${id} disabled: ${reason}`);
-    const deliverer = this.held.get(id);
-    if (deliverer) {
-      this.drop(id, deliverer, 'it was disabled');
-    }
+    this.drop(id, 'it was disabled');
   }
 
   /** Webhook `id`'s progress is to be written. */
   private changed(id: string): void {
     this.dirty.add(id);
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = null;
       void this.flush();
@@ -437,7 +468,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Writes the cursors and failures of the webhooks held, and the delivery records, in one
+   * Writes the cursors and failures of the webhooks held, and the newest delivery records, in one
    * transaction; keeps KEPT_DELIVERIES records per webhook. A webhook whose lease was lost is let
    * go, with its records. On failure, everything stays to be written next time.
    */
@@ -445,17 +476,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     while (this.flushing) {
       await this.flushing;
     }
-    const deliveries = this.deliveries;
     const dirty = this.dirty;
+    const records = this.records;
     const states = [...dirty].flatMap((id) => {
       const state = this.progress.get(id);
       return state ? [[id, { ...state }] as const] : [];
     });
-    if (deliveries.length === 0 && states.length === 0) {
+    if (states.length === 0 && records.size === 0) {
       return;
     }
-    this.deliveries = [];
     this.dirty = new Set();
+    this.records = new Map();
     this.flushing = this.db
       .transact(async (tx) => {
         const lost = new Set<string>();
@@ -466,25 +497,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           });
           if (changed === 0) lost.add(id);
         }
-        // Records of webhooks deleted meanwhile have nowhere to go.
-        const ids = [...new Set(deliveries.map((delivery) => delivery.webhookId))];
-        const present = new Set(
-          ids.length
-            ? (
-                await tx.select<{ id: string }>(
-                  `SELECT "id" FROM "webhook" WHERE "id" IN (${ids.map(() => '?').join(', ')})`,
-                  ids,
-                )
-              ).map((row) => row.id)
-            : [],
-        );
-        const kept = deliveries.filter(
-          (delivery) => present.has(delivery.webhookId) && !lost.has(delivery.webhookId),
-        );
-        for (let start = 0; start < kept.length; start += 100) {
-          await insertInto(tx.execute, 'webhook_delivery', kept.slice(start, start + 100));
-        }
-        for (const webhookId of new Set(kept.map((delivery) => delivery.webhookId))) {
+        const kept = [...records].filter(([id]) => !lost.has(id) && this.held.has(id));
+        for (const [webhookId, deliveries] of kept) {
+          await insertInto(tx.execute, 'webhook_delivery', deliveries);
           await tx.execute(
             `DELETE FROM "webhook_delivery" WHERE "webhookId" = ? AND "id" <= (
                SELECT "id" FROM "webhook_delivery" WHERE "webhookId" = ?
@@ -494,28 +509,35 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         }
         return lost;
       })
-      .then((lost) => {
-        for (const id of lost) {
-          const deliverer = this.held.get(id);
-          if (deliverer) this.drop(id, deliverer, 'its lease was taken over or it was deleted');
-        }
-      })
+      .then((lost) =>
+        lost.forEach((id) => this.drop(id, 'its lease was taken over or it was deleted')),
+      )
       .catch((error: unknown) => {
         this.logger.error(`Writing webhook deliveries failed (tried again): ${String(error)}`);
-        this.deliveries = [...deliveries, ...this.deliveries];
-        dirty.forEach((id) => this.progress.has(id) && this.dirty.add(id));
-        this.scheduleFlush();
+        for (const [id, deliveries] of records) {
+          this.records.set(
+            id,
+            [...deliveries, ...(this.records.get(id) ?? [])].slice(-KEPT_DELIVERIES),
+          );
+        }
+        dirty.forEach((id) => this.progress.has(id) && this.changed(id));
       })
       .finally(() => (this.flushing = null));
     await this.flushing;
   }
 }
 
-/** The loop of one held webhook: one pass at a time, set going again by `kick`. */
+/**
+ * The loop of one held webhook: one pass at a time, set going again by `kick`. It keeps the
+ * webhook's row, read again every POLL_MS or when an admin changed it here.
+ */
 class Deliverer {
   private running: Promise<void> | null = null;
   private again = false;
+  private againPoll = false;
   private halted = false;
+  private webhook: WebhookEntity | null = null;
+  private readAt = 0;
 
   constructor(
     private readonly id: string,
@@ -523,27 +545,42 @@ class Deliverer {
     private readonly logger: Logger,
   ) {}
 
-  kick(): void {
+  kick(poll: boolean): void {
     if (this.halted) {
       return;
     }
     if (this.running) {
       this.again = true;
+      this.againPoll ||= poll;
       return;
     }
-    this.running = this.loop().finally(() => {
+    this.running = this.loop(poll).finally(() => {
       this.running = null;
       if (this.again && !this.halted) {
-        this.again = false;
-        this.kick();
+        const againPoll = this.againPoll;
+        this.again = this.againPoll = false;
+        this.kick(againPoll);
       }
     });
   }
 
-  private async loop(): Promise<void> {
+  forget(): void {
+    this.readAt = 0;
+  }
+
+  private async loop(poll: boolean): Promise<void> {
     try {
-      while (!this.halted && (await this.dispatcher.deliverDue(this.id))) {
-        // A full batch: read the next one.
+      for (let first = true; !this.halted; first = false) {
+        if (!this.webhook || Date.now() - this.readAt >= POLL_MS) {
+          this.webhook = await this.dispatcher.current(this.id);
+          this.readAt = Date.now();
+        }
+        if (
+          !this.webhook ||
+          !(await this.dispatcher.deliverDue(this.id, this.webhook, poll && first))
+        ) {
+          return;
+        }
       }
     } catch (error) {
       this.logger.error(`Delivering webhook ${this.id} failed (tried again): ${String(error)}`);

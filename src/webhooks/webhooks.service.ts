@@ -166,18 +166,20 @@ export class WebhooksService {
       });
       return updated;
     });
-    this.dispatcher.wake({ claim: true });
+    this.dispatcher.reconfigured(input.id);
     return webhook;
   }
 
   /** Deletes a webhook and its delivery records; returns it as it was. */
   async delete(id: string): Promise<WebhookEntity> {
-    return this.db.write(async (tx) => {
-      const webhook = await this.load(tx.select, id);
+    const webhook = await this.db.write(async (tx) => {
+      const deleted = await this.load(tx.select, id);
       await tx.execute('DELETE FROM "webhook_delivery" WHERE "webhookId" = ?', [id]);
       await tx.execute('DELETE FROM "webhook" WHERE "id" = ?', [id]);
-      return webhook;
+      return deleted;
     });
+    this.dispatcher.reconfigured(id);
+    return webhook;
   }
 
   /**
@@ -198,6 +200,7 @@ export class WebhooksService {
       await update(tx.execute, 'webhook', changes, { id });
       return Object.assign(current, changes);
     });
+    this.dispatcher.reconfigured(id);
     return { secret, webhook };
   }
 

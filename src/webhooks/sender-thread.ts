@@ -1,0 +1,88 @@
+import { Worker } from 'node:worker_threads';
+import type { AttemptResult } from './sender.js';
+
+/** Messages to one webhook, to send in order. */
+export interface SendJob {
+  readonly job: number;
+  readonly url: string;
+  /** Each signs (two during a secret's rotation). */
+  readonly secrets: readonly string[];
+  readonly messages: readonly { sequence: number; id: string; body: string }[];
+}
+
+/** What became of a job's messages: one result each, up to and with the first that failed. */
+export interface JobResult {
+  readonly job: number;
+  /** `sentAt`: when the attempt began, in milliseconds since the epoch. */
+  readonly results: (AttemptResult & { sequence: number; sentAt: number })[];
+}
+
+/**
+ * Run from the TypeScript sources (the specs), the thread runs the compiled worker, which the
+ * specs' global setup builds; run from the build, the one beside this file.
+ */
+const WORKER = new URL(
+  import.meta.url.endsWith('.ts') ? '../../dist/webhooks/sender-worker.js' : './sender-worker.js',
+  import.meta.url,
+);
+
+/**
+ * The thread that sends webhook messages (sender-worker.ts): the HTTP requests, TLS and HMAC of
+ * every delivery are done off the main thread, which serves the API. Started on the first job;
+ * one that dies fails the jobs under way (the dispatcher tries them again) and is started anew.
+ */
+export class SenderThread {
+  private worker: Worker | null = null;
+  private next = 1;
+  private readonly pending = new Map<
+    number,
+    { resolve: (results: JobResult['results']) => void; reject: (error: Error) => void }
+  >();
+
+  constructor(private readonly options: { allowPrivate: boolean; timeoutMs: number }) {}
+
+  send(
+    url: string,
+    secrets: readonly string[],
+    messages: SendJob['messages'],
+  ): Promise<JobResult['results']> {
+    const worker = (this.worker ??= this.start());
+    const job = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(job, { resolve, reject });
+      worker.postMessage({ job, url, secrets, messages } satisfies SendJob);
+    });
+  }
+
+  /** Stops the thread; the sends under way are cut off and their jobs fail. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
+    this.failAll(new Error('the sender thread was stopped'));
+  }
+
+  private start(): Worker {
+    const worker = new Worker(WORKER, { workerData: this.options });
+    worker.unref();
+    worker.on('message', ({ job, results }: JobResult) => {
+      const pending = this.pending.get(job);
+      this.pending.delete(job);
+      pending?.resolve(results);
+    });
+    worker.on('error', (error) => this.failAll(error));
+    worker.on('exit', () => {
+      if (this.worker === worker) {
+        this.worker = null;
+      }
+      this.failAll(new Error('the sender thread stopped'));
+    });
+    return worker;
+  }
+
+  private failAll(error: Error): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    pending.forEach(({ reject }) => reject(error));
+  }
+}
