@@ -177,14 +177,22 @@ describe('fuzzing every mutation', () => {
   let server: TestServer;
   let agreementId: string;
   let tokenId: string;
+  let webhookId: string;
   const known = () => agreementId;
 
   beforeAll(async () => {
-    server = await TestServer.start({ seedDemo: false });
+    // A redelivery to the unreachable receiver below gives up soon.
+    server = await TestServer.start({ seedDemo: false, env: { WEBHOOK_TIMEOUT_MS: '200' } });
     agreementId = (await AgreementFactory.create(server, { stage: 'PARLIAMENTARY_REVIEW' })).id;
     tokenId = (
       await server.ok(`mutation { createApiToken(name: "fuzz", role: EDITOR) { apiToken { id } } }`)
     ).createApiToken.apiToken.id;
+    // A public address, never reached from here: its deliveries fail, which is no matter.
+    webhookId = (
+      await server.ok(
+        `mutation { createWebhook(input: { url: "http://93.184.215.14/hooks" }) { webhook { id } } }`,
+      )
+    ).createWebhook.webhook.id;
   });
   afterAll(() => server.dispose());
 
@@ -195,7 +203,8 @@ describe('fuzzing every mutation', () => {
     server.ok(
       `query ($id: ID!) { agreements(first: 100) { totalCount edges { node { version stage title } } }
          agreement(id: $id) { parties { code approvalStatus status consentedAt signedAt } }
-         events(first: 1) { totalCount } apiTokens { id name revokedAt } }`,
+         events(first: 1) { totalCount } apiTokens { id name revokedAt }
+         webhooks { id url description eventTypes agreementId partyCode enabled } }`,
       { id: agreementId },
     );
 
@@ -358,6 +367,67 @@ describe('fuzzing every mutation', () => {
       }),
     ],
   ];
+
+  const url = fc.oneof(
+    text,
+    fc.constantFrom(
+      'http://93.184.215.14/hooks',
+      'https://93.184.215.14:8443/a?b=c',
+      'ftp://93.184.215.14/',
+      'http://127.0.0.1/',
+      'http://[::ffff:10.0.0.1]/',
+      'https://user:pass@93.184.215.14/',
+      'http://93.184.215.14/#x',
+      'not a url',
+      '',
+    ),
+  );
+  const webhookFields = {
+    url,
+    description: text,
+    eventTypes: fc.oneof(
+      fc.array(enumOf('STAGE_CHANGED', 'APPROVAL_UPDATED', 'PARTY_UPDATED', 'NOPE'), {
+        maxLength: 8,
+      }),
+      text,
+    ),
+    agreementId: fc.oneof(fc.uuid(), text, fc.constant('').map(known)),
+    partyCode: code,
+  };
+  const someWebhook = fc.oneof(
+    fc.uuid(),
+    fc.string(),
+    fc.constant('').map(() => webhookId),
+  );
+  mutations.push(
+    [
+      'createWebhook',
+      `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { secret } }`,
+      record({ input: record(webhookFields) }),
+    ],
+    [
+      'updateWebhook',
+      `mutation ($input: UpdateWebhookInput!) { updateWebhook(input: $input) { id } }`,
+      record({
+        input: record({ ...webhookFields, id: someWebhook, enabled: fc.oneof(fc.boolean(), text) }),
+      }),
+    ],
+    [
+      'rotateWebhookSecret',
+      `mutation ($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`,
+      record({ id: someWebhook }),
+    ],
+    [
+      'redeliver',
+      `mutation ($id: ID!, $sequence: Int!) { redeliver(webhookId: $id, sequence: $sequence) { id } }`,
+      record({ id: someWebhook, sequence: int }),
+    ],
+    [
+      'deleteWebhook',
+      `mutation ($id: ID!) { deleteWebhook(id: $id) { id } }`,
+      record({ id: fc.oneof(fc.uuid(), fc.string()) }),
+    ],
+  );
 
   it.each(mutations)(
     '%s answers every input with success or a client error, and refusals change nothing',

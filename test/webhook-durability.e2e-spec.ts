@@ -43,7 +43,7 @@ function expectAtLeastOnceInOrder(receiver: Receiver, sequences: number[]): void
 /** A receiver that takes a little while with each request, so that a backlog builds up. */
 async function slowReceiver(): Promise<Receiver> {
   const receiver = await Receiver.start();
-  receiver.behaviour = (response) => setTimeout(() => response.writeHead(204).end(), 15);
+  receiver.behaviour = (response) => setTimeout(() => response.writeHead(204).end(), 40);
   return receiver;
 }
 

@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
 import { Clock } from '../src/common/clock.js';
 import { WebhookDispatcher } from '../src/webhooks/webhook-dispatcher.service.js';
 import { AgreementFactory } from './factories/agreement.factory.js';
 import { Receiver } from './support/receiver.js';
+import { freePort } from '../bench/lib/processes.js';
 import { TestServer, waitUntil } from './support/server.js';
 
 const CREATE = `mutation ($input: CreateWebhookInput!) {
@@ -145,6 +148,37 @@ describe('webhooks', () => {
       eventType: 'DETAILS_UPDATED',
       messageId: target.received[2].headers['webhook-id'],
     });
+  });
+
+  it('reaches the receiver of the README, which verifies it and refuses a forgery', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('### Webhooks'));
+    const code = /```js\n([\s\S]*?)```/.exec(section)![1];
+    // Beside node_modules, where its import of standardwebhooks is found.
+    mkdirSync('dist', { recursive: true });
+    writeFileSync('dist/readme-receiver.mjs', code);
+    const port = await freePort();
+    const { secret } = await create({ url: `http://127.0.0.1:${port}/` });
+    const child = spawn(process.execPath, ['dist/readme-receiver.mjs'], {
+      env: { PATH: process.env.PATH, PORT: String(port), RATIFY_WEBHOOK_SECRET: secret },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitUntil(() =>
+        fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{}' }).then(
+          (response) => response.status === 400,
+          () => false,
+        ),
+      );
+      const [sequence] = await writeEvents(server, agreementId, 1);
+      await waitUntil(() => output.includes('\n'));
+      expect(output).toMatch(
+        new RegExp(`^DETAILS_UPDATED ${sequence} .*: details updated \\(summary\\)\\.\n$`),
+      );
+    } finally {
+      child.kill();
+    }
   });
 
   it('sends only what the filter asks for: event types, an agreement, a party', async () => {

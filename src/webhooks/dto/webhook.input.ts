@@ -71,6 +71,7 @@ export class CreateWebhookInput extends WebhookFields {
   @IsString()
   @IsNotEmpty()
   @MaxLength(MAX_URL_LENGTH)
+  @IsPlainText()
   url: string;
 }
 
@@ -86,6 +87,7 @@ export class UpdateWebhookInput extends WebhookFields {
   @IsString()
   @IsNotEmpty()
   @MaxLength(MAX_URL_LENGTH)
+  @IsPlainText()
   url?: string | null;
 
   @Field(() => Boolean, {
