@@ -28,15 +28,27 @@ lowerPriority();
 
 parentPort!.on('message', (job: SendJob) => {
   void (async () => {
-    const url = new URL(job.url);
     const results: JobResult['results'] = [];
     for (const message of job.messages) {
       const sentAt = new Date();
-      const headers = signedHeaders(job.secrets, message.id, sentAt, message.body);
-      const result = await sender.send(url, headers, message.body);
-      results.push({ ...result, sequence: message.sequence, sentAt: sentAt.getTime() });
-      if (!result.ok) {
-        break; // the later ones wait for this one, in order
+      try {
+        const headers = signedHeaders(job.secrets, message.id, sentAt, message.body);
+        const result = await sender.send(new URL(job.url), headers, message.body);
+        results.push({ ...result, sequence: message.sequence, sentAt: sentAt.getTime() });
+        if (!result.ok) {
+          break; // the later ones wait for this one, in order
+        }
+      } catch (error) {
+        // Not the receiver's doing (the sender never throws): a failure all the same, said.
+        results.push({
+          ok: false,
+          statusCode: null,
+          durationMs: 0,
+          error: `the message could not be sent: ${String(error)}`.slice(0, 300),
+          sequence: message.sequence,
+          sentAt: sentAt.getTime(),
+        });
+        break;
       }
     }
     parentPort!.postMessage({ job: job.job, results } satisfies JobResult);
