@@ -10,6 +10,11 @@ export interface SendJob {
   readonly messages: readonly { sequence: number; id: string; body: string }[];
 }
 
+/** How fast the thread may send, over all webhooks: null, as fast as it goes. */
+export interface Pace {
+  readonly perSecond: number | null;
+}
+
 /** What became of a job's messages: one result each, up to and with the first that failed. */
 export interface JobResult {
   readonly job: number;
@@ -34,6 +39,7 @@ const WORKER = new URL(
 export class SenderThread {
   private worker: Worker | null = null;
   private next = 1;
+  private pace: Pace = { perSecond: null };
   private readonly pending = new Map<
     number,
     { resolve: (results: JobResult['results']) => void; reject: (error: Error) => void }
@@ -54,6 +60,12 @@ export class SenderThread {
     });
   }
 
+  /** Sets how many messages a second the thread may send (null: no limit), from now on. */
+  setPace(perSecond: number | null): void {
+    this.pace = { perSecond };
+    this.worker?.postMessage(this.pace);
+  }
+
   /** Stops the thread; the sends under way are cut off and their jobs fail. */
   async close(): Promise<void> {
     const worker = this.worker;
@@ -65,6 +77,7 @@ export class SenderThread {
   private start(): Worker {
     const worker = new Worker(WORKER, { workerData: this.options });
     worker.unref();
+    worker.postMessage(this.pace);
     worker.on('message', ({ job, results }: JobResult) => {
       const pending = this.pending.get(job);
       this.pending.delete(job);

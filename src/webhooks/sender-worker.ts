@@ -4,7 +4,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { WebhookSender } from './sender.js';
-import type { JobResult, SendJob } from './sender-thread.js';
+import type { JobResult, Pace, SendJob } from './sender-thread.js';
 import { signedHeaders } from './signing.js';
 
 /**
@@ -26,10 +26,32 @@ function lowerPriority(): void {
 const sender = new WebhookSender(workerData as ConstructorParameters<typeof WebhookSender>[0]);
 lowerPriority();
 
-parentPort!.on('message', (job: SendJob) => {
+/** Milliseconds between two sends, over all jobs; 0: as fast as they go. */
+let interval = 0;
+let nextSendAt = 0;
+
+/** Waits for this send's turn under the pace the main thread set (see sender-thread.ts). */
+async function turn(): Promise<void> {
+  if (interval === 0) {
+    return;
+  }
+  const now = Date.now();
+  const at = Math.max(now, nextSendAt);
+  nextSendAt = at + interval;
+  if (at > now) {
+    await new Promise((resolve) => setTimeout(resolve, at - now));
+  }
+}
+
+parentPort!.on('message', (job: SendJob | Pace) => {
+  if ('perSecond' in job) {
+    interval = job.perSecond ? 1000 / job.perSecond : 0;
+    return;
+  }
   void (async () => {
     const results: JobResult['results'] = [];
     for (const message of job.messages) {
+      await turn();
       const sentAt = new Date();
       try {
         const headers = signedHeaders(job.secrets, message.id, sentAt, message.body);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import {
   Inject,
   Injectable,
@@ -37,6 +38,14 @@ const FLUSH_MS = 1000;
 const BATCH = 100;
 /** How long a stopping server lets the sends under way finish before it cuts them off. */
 const SHUTDOWN_GRACE_MS = 1000;
+/**
+ * When the main thread was busy more than this share of the last BUSY_WINDOW_MS (serving a storm
+ * of writes or reads), deliveries slow to BUSY_PACE a second until it is not: on a machine with
+ * few cores, sending takes time from the server whatever the thread's priority.
+ */
+const BUSY_UTILIZATION = 0.7;
+const BUSY_WINDOW_MS = 250;
+const BUSY_PACE = 100;
 /** Delivery attempts kept per webhook, newest first. */
 export const KEPT_DELIVERIES = 100;
 
@@ -85,6 +94,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   /** The newest attempts not yet written, per webhook (older ones would be pruned at once). */
   private records = new Map<string, NewDelivery[]>();
   private timer: NodeJS.Timeout | null = null;
+  private busyTimer: NodeJS.Timeout | null = null;
+  private utilization: EventLoopUtilization = performance.eventLoopUtilization();
+  private busy = false;
   private flushTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private ticking: Promise<void> | null = null;
@@ -118,6 +130,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     });
     this.timer = setInterval(() => this.wake({ claim: true, poll: true }), POLL_MS);
     this.timer.unref();
+    this.busyTimer = setInterval(() => this.measureBusy(), BUSY_WINDOW_MS);
+    this.busyTimer.unref();
     this.wake({ claim: true, poll: true });
   }
 
@@ -129,7 +143,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
-    for (const timer of [this.timer, this.flushTimer]) {
+    for (const timer of [this.timer, this.busyTimer, this.flushTimer]) {
       if (timer) clearTimeout(timer);
     }
     await this.ticking;
@@ -205,6 +219,18 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     }
     for (const deliverer of this.held.values()) {
       deliverer.kick(poll);
+    }
+  }
+
+  /** Slows deliveries while the main thread is busy, and lets them go again once it is not. */
+  private measureBusy(): void {
+    const now = performance.eventLoopUtilization();
+    const busy =
+      performance.eventLoopUtilization(now, this.utilization).utilization > BUSY_UTILIZATION;
+    this.utilization = now;
+    if (busy !== this.busy) {
+      this.busy = busy;
+      this.thread.setPace(busy ? BUSY_PACE : null);
     }
   }
 
