@@ -49,10 +49,8 @@ describe('webhooks', () => {
   });
   afterEach(async () => {
     offsetMs = 0;
-    for (const { webhook } of (await server.ok(`{ webhooks { id } }`)).webhooks.map(
-      (webhook: { id: string }) => ({ webhook }),
-    )) {
-      await server.ok(`mutation ($id: ID!) { deleteWebhook(id: $id) { id } }`, { id: webhook.id });
+    for (const { id } of (await server.ok(`{ webhooks { id } }`)).webhooks as { id: string }[]) {
+      await server.ok(`mutation ($id: ID!) { deleteWebhook(id: $id) { id } }`, { id });
     }
     await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
   });

@@ -22,6 +22,7 @@ import { SenderThread, type JobResult, type SendJob } from './sender-thread.js';
 import { messageId } from './signing.js';
 import {
   deliveryFrom,
+  filterOf,
   signingSecrets,
   webhookFrom,
   type WebhookDeliveryEntity,
@@ -269,11 +270,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     if (progress.nextAttemptAt && progress.nextAttemptAt > this.clock.now()) {
       return false; // a tick sets it going again once the retry is due
     }
-    const filter: EventFilter = {
-      agreementId: webhook.agreementId ?? undefined,
-      partyCode: webhook.partyCode ?? undefined,
-      types: webhook.eventTypes ?? undefined,
-    };
+    const filter = filterOf(webhook);
     const from = progress.position;
     const { events, upTo } =
       (poll ? null : this.recent.after(from, filter, BATCH)) ?? (await this.readLog(from, filter));

@@ -1,5 +1,6 @@
 import { columns } from '../database/database.service.js';
 import type { AgreementEventType } from '../events/entities/agreement-event.entity.js';
+import type { EventFilter } from '../events/event-log.service.js';
 
 /** A webhook as stored (README, "Webhooks"; the table: migrations/shared/webhooks.ts). */
 export class WebhookEntity {
@@ -47,6 +48,15 @@ export function webhookFrom(row: Record<string, unknown>): WebhookEntity {
     createdAt: columns.date(row.createdAt),
     updatedAt: columns.date(row.updatedAt),
   });
+}
+
+/** The events a webhook receives, as the event log filters them. */
+export function filterOf(webhook: WebhookEntity): EventFilter {
+  return {
+    agreementId: webhook.agreementId ?? undefined,
+    partyCode: webhook.partyCode ?? undefined,
+    types: webhook.eventTypes ?? undefined,
+  };
 }
 
 /** The secrets a message is signed with at `now`: the current one, and the previous for a while. */

@@ -11,8 +11,10 @@ import type { CreateWebhookInput, UpdateWebhookInput } from './dto/webhook.input
 import { newSecret } from './signing.js';
 import { WebhookDispatcher } from './webhook-dispatcher.service.js';
 import { hostOf, resolveAllowed, urlProblem } from './webhook-url.js';
+import { matches } from './recent-events.js';
 import {
   deliveryFrom,
+  filterOf,
   WebhookEntity,
   webhookFrom,
   type WebhookDeliveryEntity,
@@ -210,18 +212,11 @@ export class WebhooksService {
    */
   async redeliver(webhookId: string, sequence: number): Promise<WebhookDeliveryEntity> {
     const webhook = await this.load(this.db.select, webhookId);
-    const filter = {
-      agreementId: webhook.agreementId ?? undefined,
-      partyCode: webhook.partyCode ?? undefined,
-      types: webhook.eventTypes ?? undefined,
-    };
     const [event] = (await readLogAfter(this.db.select, sequence - 1, {}, 1, sequence)).events;
     if (!event) {
       throw DomainError.badInput({ sequence: `there is no event ${sequence} in the log` });
     }
-    const [matching] = (await readLogAfter(this.db.select, sequence - 1, filter, 1, sequence))
-      .events;
-    if (!matching) {
+    if (!matches(event, filterOf(webhook))) {
       throw DomainError.badInput({
         sequence: `event ${sequence} does not match this webhook's filter, so it was never sent`,
       });
