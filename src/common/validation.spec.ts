@@ -3,7 +3,13 @@ import type { ArgumentMetadata } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { ErrorCode } from './domain-error.js';
-import { InputValidationPipe, Trim, validated } from './validation.js';
+import {
+  decimalPlaces,
+  InputValidationPipe,
+  MaxDecimalPlaces,
+  Trim,
+  validated,
+} from './validation.js';
 
 class PartyLike {
   @IsString()
@@ -99,5 +105,35 @@ describe('validated', () => {
     await expect(
       validated(InputLike, { title: 'ok', parties: [{ name: '\ud800' }] }),
     ).rejects.toEqual(refusal({ 'parties.0.name': loneSurrogate('parties.0.name') }));
+  });
+});
+
+describe('MaxDecimalPlaces', () => {
+  class Weighted {
+    @MaxDecimalPlaces(6)
+    weight: number;
+  }
+
+  it.each([
+    [12.5, 1],
+    [100, 0],
+    [1e21, 0],
+    [0.000001, 6],
+    [1.5e-7, 8],
+    [-6e-323, 323],
+    [5e-324, 324],
+  ])('counts the decimal places of %p as %p, exponent notation included', (value, places) => {
+    expect(decimalPlaces(value)).toBe(places);
+  });
+
+  it('refuses a number with too many places, a subnormal one too, with a message naming the field', async () => {
+    for (const weight of [1.2345678, -6e-323, 5e-324]) {
+      await expect(pipe.transform({ weight }, arg(Weighted))).rejects.toEqual(
+        refusal({ weight: 'weight must be a number with at most 6 decimal places' }),
+      );
+    }
+    await expect(pipe.transform({ weight: 12.345678 }, arg(Weighted))).resolves.toEqual({
+      weight: 12.345678,
+    });
   });
 });

@@ -61,6 +61,30 @@ export const IsPartyCode = (options?: ValidationOptions) =>
     options,
   );
 
+/**
+ * How many digits a number has after the decimal point, exponent notation included
+ * (`6e-323` has 323). class-validator's own `maxDecimalPlaces` throws on such numbers.
+ */
+export function decimalPlaces(value: number): number {
+  const [mantissa, exponent = '0'] = String(Math.abs(value)).split('e');
+  const fraction = mantissa.split('.')[1]?.length ?? 0;
+  return Math.max(0, fraction - Number(exponent));
+}
+
+/** A finite number with at most `places` digits after the decimal point. */
+export const MaxDecimalPlaces = (places: number, options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'maxDecimalPlaces',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'number' && Number.isFinite(value) && decimalPlaces(value) <= places,
+        defaultMessage: () => `$property must be a number with at most ${places} decimal places`,
+      },
+    },
+    options,
+  );
+
 /** Real-world dates: from 1800 on, and not in the future (a few minutes of clock skew allowed). */
 export const EARLIEST_DATE = new Date('1800-01-01T00:00:00Z');
 const CLOCK_SKEW_MS = 5 * 60 * 1000;

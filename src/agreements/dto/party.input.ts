@@ -9,7 +9,13 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsPartyCode, IsPlainText, Trim, UpperCase } from '../../common/validation.js';
+import {
+  IsPartyCode,
+  IsPlainText,
+  MaxDecimalPlaces,
+  Trim,
+  UpperCase,
+} from '../../common/validation.js';
 
 /** The most parties an agreement may have: more than the 251 party codes would never be needed. */
 export const MAX_PARTIES = 250;
@@ -48,7 +54,8 @@ export class PartyInput {
       'Its share for a weighted entry-into-force threshold, in percent (e.g. its share of global emissions).',
   })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(6)
   @Min(0)
   @Max(100)
   weight?: number | null;
