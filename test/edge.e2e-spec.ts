@@ -111,6 +111,18 @@ describe('the GraphQL edge', () => {
     expect(one.errors).toBeUndefined();
   });
 
+  it("counts a party's procedure by its own `last`, at most 100 steps", async () => {
+    const query = `query ($id: ID!, $last: Int) { agreement(id: $id) { parties { procedure(last: $last) { body status } } } }`;
+    const within = await server.gql(query, { id: agreementId, last: 2 });
+    expect(within.errors).toBeUndefined();
+    const { errors } = await server.gql(query, { id: agreementId, last: 5000 });
+    expect(errors?.[0].extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'cost',
+      value: 1 + 1 + 250 * (1 + 100 * 2),
+    });
+  });
+
   it('knows the bound of every list of objects outside a connection', () => {
     const { schema } = server.app.get(GraphQLSchemaHost);
     const undeclared = Object.values(schema.getTypeMap())

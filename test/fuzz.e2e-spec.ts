@@ -167,9 +167,21 @@ const party = fc.record(
     legislature: fc.option(text),
     approvalRequired: fc.oneof(fc.boolean(), fc.string(), fc.constant(null)),
     weight: fc.oneof(fc.double(), int, fc.constant(null)),
+    bodies: fc.oneof(
+      fc.array(
+        fc.oneof(fc.constantFrom('State Duma', 'Federation Council', 'state duma', ''), text),
+        {
+          maxLength: 12,
+        },
+      ),
+      text,
+      fc.constant(null),
+    ),
   },
   { requiredKeys: [] },
 );
+const stepKind = enumOf('VOTE', 'REFERENDUM', 'EXECUTIVE_DECISION', 'COURT_REVIEW', 'PROMULGATION');
+const percent = fc.oneof(fc.double(), fc.integer({ min: -5, max: 105 }), fc.constant(null));
 const record = <T>(fields: { [K in keyof T]: fc.Arbitrary<T[K]> }) =>
   fc.record(fields, { requiredKeys: [] });
 
@@ -308,6 +320,11 @@ describe('fuzzing every mutation', () => {
           votesFor: int,
           votesAgainst: int,
           abstentions: int,
+          body: fc.oneof(fc.constantFrom('National Assembly', 'Legislature', 'Senate'), text),
+          kind: stepKind,
+          yesPercent: percent,
+          turnoutPercent: percent,
+          binding: fc.oneof(fc.boolean(), text, fc.constant(null)),
           occurredAt: date,
           note: text,
           sourceUrl: text,
@@ -458,6 +475,7 @@ describe('fuzzing every mutation', () => {
     const reads = [
       `query ($first: Int, $last: Int, $after: String) { events(first: $first, last: $last, after: $after) { edges { cursor } } }`,
       `query ($first: Int, $last: Int, $after: String, $search: String) { agreements(first: $first, last: $last, after: $after, search: $search) { edges { cursor } } }`,
+      `query ($last: Int) { agreements(first: 5) { edges { node { parties { procedure(last: $last) { body } } } } } }`,
     ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...reads), page, (query, variables) =>

@@ -110,7 +110,7 @@ describe('webhooks', () => {
       await server.ok(
         `query ($id: ID!) { agreement(id: $id) { timeline(last: 3) { edges { node {
         cursor sequence agreementId type action fromStage toStage partyCode approvalStatus votesFor
-        votesAgainst abstentions partyAction partyStatus consentMeans reference occurredAt
+        votesAgainst abstentions body stepKind yesPercent turnoutPercent binding partyApprovalStatus attempt partyAction partyStatus consentMeans reference occurredAt
         recordedAt actor note sourceUrl changedFields } } } } }`,
         { id: agreementId },
       )

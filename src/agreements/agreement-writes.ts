@@ -5,6 +5,8 @@ import { AgreementEventType } from '../events/entities/agreement-event.entity.js
 import type { LogWriter, NewEvent } from '../events/event-log.service.js';
 import {
   AgreementStage,
+  bodiesRefusal,
+  type ApprovalStatus,
   partyMovesOfStage,
   PartyStatus,
   WorkflowAction,
@@ -19,6 +21,7 @@ import { agreementFrom, loadAgreement, partyFrom } from './agreement-rows.js';
 import { saveSchedule, settleAgreement, settledEvent, storedRule } from './clauses.js';
 import { AgreementEntity } from './entities/agreement.entity.js';
 import type { PartyEntity } from './entities/party.entity.js';
+import type { PartyInput } from './dto/party.input.js';
 
 /**
  * The steps every write to an agreement shares, inside the transaction of the event log: load and
@@ -33,6 +36,8 @@ export interface ChangeRecord {
   readonly sourceUrl?: string | null;
   /** The vote of an approval step, if one was given: kept on the party and on its event. */
   readonly vote?: Partial<Pick<PartyEntity, 'votesFor' | 'votesAgainst' | 'abstentions'>>;
+  /** A referendum's result, if the step is one: kept on its event. */
+  readonly referendum?: Partial<Pick<NewEvent, 'yesPercent' | 'turnoutPercent'>>;
 }
 
 export async function reload(log: LogWriter, id: string): Promise<AgreementEntity> {
@@ -120,6 +125,52 @@ export async function saveParty(
   return partyFrom(row, agreementId);
 }
 
+/** The row of a party joining an agreement, at the start of its procedure. */
+export function newPartyRow(
+  agreementId: string,
+  party: PartyInput,
+  position: number,
+  approvalStatus: ApprovalStatus,
+  binding: PartyBinding,
+): Record<string, unknown> {
+  return {
+    agreementId,
+    code: party.code,
+    position,
+    name: party.name,
+    legislature: party.legislature ?? null,
+    approvalRequired: party.approvalRequired,
+    approvalStatus,
+    approvalUpdatedAt: null,
+    bodies: party.bodies ? JSON.stringify(party.bodies) : null,
+    approvalBody: 0,
+    approvalAttempt: 1,
+    votesFor: null,
+    votesAgainst: null,
+    abstentions: null,
+    weight: party.weight ?? null,
+    ...bindingColumns(binding),
+  };
+}
+
+/**
+ * The bodies given for each party that cannot be stored (`bodiesRefusal`), by field: `prefix`
+ * is where the parties are in the input (`parties.0`, `party`).
+ */
+export function bodiesProblems(
+  parties: readonly PartyInput[],
+  field: (index: number) => string,
+): Record<string, string> {
+  const problems: Record<string, string> = {};
+  parties.forEach((party, index) => {
+    const refusal = bodiesRefusal(party.bodies, party.approvalRequired);
+    if (refusal) {
+      problems[`${field(index)}.bodies`] = refusal;
+    }
+  });
+  return problems;
+}
+
 /** The columns of a party's path to being bound. */
 export function bindingColumns(party: PartyBinding): Partial<PartyEntity> {
   return {
@@ -154,7 +205,9 @@ export async function applyOutcome(
     if (event.type === 'APPROVAL_UPDATED') {
       const party = parties.find((candidate) => candidate.code === event.partyCode);
       change(event.partyCode, {
-        approvalStatus: event.approvalStatus,
+        approvalStatus: event.partyApprovalStatus,
+        approvalBody: party?.approvalBody ?? 0,
+        approvalAttempt: party?.approvalAttempt ?? 1,
         approvalUpdatedAt: party?.approvalUpdatedAt ?? record.occurredAt,
         ...(event.derived ? {} : record.vote),
       });
@@ -321,7 +374,12 @@ function toNewEvent(agreementId: string, event: WorkflowEvent, record: ChangeRec
     type: AgreementEventType.APPROVAL_UPDATED,
     partyCode: event.partyCode,
     approvalStatus: event.approvalStatus,
-    ...(event.derived ? {} : record.vote),
+    partyApprovalStatus: event.partyApprovalStatus,
+    body: event.body,
+    stepKind: event.kind,
+    binding: event.binding,
+    attempt: event.attempt,
+    ...(event.derived ? {} : { ...record.vote, ...record.referendum }),
   };
 }
 

@@ -16,10 +16,9 @@ import {
   recordApprovalStep as approvalStepOutcome,
   registeredState,
   REJECTABLE_FROM,
-  COMPUTED_CONDITION,
+  approvalDerivations,
   FINAL_STAGES,
   DEFAULT_WITHDRAWAL_NOTICE_MONTHS,
-  EntryIntoForceKind,
   ruleChangeRefusal,
   ruleRefusal,
   validateEntryIntoForceRule,
@@ -30,6 +29,7 @@ import {
   PARTY_TRANSITIONS,
   registeredBinding,
   STAGES,
+  STEP_KINDS,
   transition,
   TRANSITIONS,
 } from '../workflow/index.js';
@@ -47,8 +47,9 @@ import { AgreementCache } from './agreement-cache.js';
 import { loadAgreements } from './agreement-rows.js';
 import {
   applyOutcome,
+  bodiesProblems,
   commitChange,
-  bindingColumns,
+  newPartyRow,
   lockForChange,
   reload,
   stateOf,
@@ -187,6 +188,7 @@ export class AgreementsService {
         steps: [...APPROVAL_STEPS],
         rejectableFrom: [...REJECTABLE_FROM],
         final: [...FINAL_APPROVAL_STATUSES],
+        stepKinds: STEP_KINDS.map((rule) => ({ ...rule, statuses: [...rule.statuses] })),
       },
       partyStatuses: [...PARTY_STATUSES],
       partyTransitions: PARTY_TRANSITIONS.map((row) => ({
@@ -241,18 +243,12 @@ export class AgreementsService {
       this.cache,
     );
     const occurredAt = input.occurredAt ?? new Date();
-    // Under ALL_PARTIES and THRESHOLD the consents ratify; under any rule but MANUAL one
-    // party's domestic no does not reject the agreement (docs/multilateral.md).
-    const kind = agreement.entryIntoForceRule.kind;
     const outcome = approvalStepOutcome(
       stateOf(agreement),
       input.partyCode,
-      input.status,
+      input,
       occurredAt,
-      {
-        ratify: !COMPUTED_CONDITION.has(kind),
-        reject: kind === EntryIntoForceKind.MANUAL,
-      },
+      approvalDerivations(agreement.entryIntoForceRule.kind),
     );
     // A vote is recorded whole: counts not given are unknown, not carried over.
     const counts = [input.votesFor, input.votesAgainst, input.abstentions];
@@ -263,7 +259,17 @@ export class AgreementsService {
           abstentions: input.abstentions ?? null,
         }
       : {};
-    return applyOutcome(log, agreement, outcome, { ...input, actor, occurredAt, vote });
+    const referendum = {
+      yesPercent: input.yesPercent ?? null,
+      turnoutPercent: input.turnoutPercent ?? null,
+    };
+    return applyOutcome(log, agreement, outcome, {
+      ...input,
+      actor,
+      occurredAt,
+      vote,
+      referendum,
+    });
   }
 
   /** Creation inside a caller's transaction (the demo seed writes several at once). */
@@ -282,9 +288,12 @@ export class AgreementsService {
     }
     const now = new Date();
     const state = registeredState(stage, input.parties, input.stageEnteredAt ?? now);
-    const binding = bindingColumns(registeredBinding(stage, state.stageEnteredAt));
+    const binding = registeredBinding(stage, state.stageEnteredAt);
     const rule = normalizedRule(input.entryIntoForce);
-    const ruleErrors = validateEntryIntoForceRule(rule, input.parties);
+    const ruleErrors = {
+      ...validateEntryIntoForceRule(rule, input.parties),
+      ...bodiesProblems(input.parties, (index) => `parties.${index}`),
+    };
     if (Object.keys(ruleErrors).length > 0) {
       throw DomainError.badInput(ruleErrors);
     }
@@ -329,21 +338,9 @@ export class AgreementsService {
     await insertInto(
       log.execute,
       'party',
-      input.parties.map((party, position) => ({
-        agreementId: id,
-        code: party.code,
-        position,
-        name: party.name,
-        legislature: party.legislature ?? null,
-        approvalRequired: party.approvalRequired,
-        approvalStatus: state.parties[position].approvalStatus,
-        approvalUpdatedAt: null,
-        votesFor: null,
-        votesAgainst: null,
-        abstentions: null,
-        weight: party.weight ?? null,
-        ...binding,
-      })),
+      input.parties.map((party, position) =>
+        newPartyRow(id, party, position, state.parties[position].approvalStatus, binding),
+      ),
     );
     // Registered with its clauses: what they make due by now belongs to the registration.
     const registered = await reload(log, id);

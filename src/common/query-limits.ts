@@ -95,18 +95,19 @@ export function measureOperation(
           aliases += 1;
         }
         const field = fieldOf(parent, selection.name.value);
+        const size = pageSizeOf(field, selection, variables);
         const children = selection.selectionSet
-          ? measure(
-              selection.selectionSet,
-              field && getNamedType(field.type),
-              seen,
-              pageSizeOf(field, selection, variables),
-            )
+          ? measure(selection.selectionSet, field && getNamedType(field.type), seen, size)
           : { cost: 0, depth: 0 };
-        // A list repeats its selection: a connection's `edges` as often as its page size.
+        // A list repeats its selection: a connection's `edges` as often as its page size, a list
+        // with a `first` or `last` of its own (`Party.procedure`) that many times.
+        const most = field && maxItemsOf(field);
         const repeat =
           field && isListType(getNullableType(field.type))
-            ? (pageSize ?? maxItemsOf(field) ?? MAX_PAGE_SIZE)
+            ? (pageSize ??
+              (size === undefined ? undefined : Math.min(size, most ?? size)) ??
+              most ??
+              MAX_PAGE_SIZE)
             : 1;
         inner = { cost: 1 + repeat * children.cost, depth: 1 + children.depth };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {

@@ -31,8 +31,9 @@ export const UpperCase = ({ each = false } = {}) =>
   });
 
 /** Text without control characters; `multiline` allows line breaks and tabs. */
-export const IsPlainText = ({ multiline = false } = {}) =>
+export const IsPlainText = ({ multiline = false, each = false } = {}) =>
   Matches(multiline ? /^(?:[^\p{Cc}]|[\n\r\t])*$/u : /^[^\p{Cc}]*$/u, {
+    each,
     message: multiline
       ? '$property must not contain control characters other than line breaks and tabs'
       : '$property must not contain control characters or line breaks',

@@ -33,6 +33,13 @@ const EVENT_COLUMNS = [
   'votesFor',
   'votesAgainst',
   'abstentions',
+  'body',
+  'stepKind',
+  'yesPercent',
+  'turnoutPercent',
+  'binding',
+  'partyApprovalStatus',
+  'attempt',
   'partyAction',
   'partyStatus',
   'consentMeans',
@@ -83,6 +90,13 @@ export class LogWriter {
         votesFor: null,
         votesAgainst: null,
         abstentions: null,
+        body: null,
+        stepKind: null,
+        yesPercent: null,
+        turnoutPercent: null,
+        binding: null,
+        partyApprovalStatus: null,
+        attempt: null,
         partyAction: null,
         partyStatus: null,
         consentMeans: null,
@@ -215,11 +229,15 @@ function filtered(filter: EventFilter): { where: string; params: unknown[] } {
   return { where: conditions.join(' AND '), params };
 }
 
-function eventFrom(row: Record<string, unknown>): AgreementEventEntity {
+export function eventFrom(row: Record<string, unknown>): AgreementEventEntity {
   return Object.assign(new AgreementEventEntity(), row, {
     sequence: Number(row.sequence),
     occurredAt: columns.date(row.occurredAt),
     recordedAt: columns.date(row.recordedAt),
     changedFields: columns.json<string[]>(row.changedFields),
+    yesPercent: row.yesPercent == null ? null : Number(row.yesPercent),
+    turnoutPercent: row.turnoutPercent == null ? null : Number(row.turnoutPercent),
+    binding: row.binding == null ? null : columns.boolean(row.binding),
+    attempt: row.attempt == null ? null : Number(row.attempt),
   });
 }

@@ -1,4 +1,4 @@
-import { PartyAction } from '../workflow/index.js';
+import { PartyAction, ProcedureStepKind } from '../workflow/index.js';
 import {
   AgreementEventType,
   type AgreementEventEntity,
@@ -71,14 +71,23 @@ export function sentence(event: AgreementEventEntity, names: Names): string {
       return `${title}: ${partyName} ${action}${means}${reference}.`;
     }
     case AgreementEventType.APPROVAL_UPDATED: {
-      const who = party?.legislature ? `the ${party.legislature} of ${event.partyCode}` : partyName;
-      const votes = [
+      const body = event.body ?? party?.legislature;
+      const referendum = event.stepKind === ProcedureStepKind.REFERENDUM;
+      const who = referendum
+        ? `the ${event.binding === false ? 'advisory ' : ''}referendum in ${partyName}`
+        : body
+          ? `the ${body} of ${event.partyCode}`
+          : partyName;
+      const figures = [
         event.votesFor != null ? `${event.votesFor} for` : '',
         event.votesAgainst != null ? `${event.votesAgainst} against` : '',
         event.abstentions != null ? `${event.abstentions} abstaining` : '',
+        event.yesPercent != null ? `${event.yesPercent}% yes` : '',
+        event.turnoutPercent != null ? `turnout ${event.turnoutPercent}%` : '',
       ].filter(Boolean);
       const status = APPROVALS[event.approvalStatus ?? ''] ?? words(event.approvalStatus);
-      return `${title}: ${who} ${status}${votes.length ? `, ${votes.join(', ')}` : ''}.`;
+      const attempt = (event.attempt ?? 1) > 1 ? ` (attempt ${event.attempt})` : '';
+      return `${title}: ${who} ${status}${figures.length ? `, ${figures.join(', ')}` : ''}${attempt}.`;
     }
     default:
       return `${title}: ${words(event.type)}.`;

@@ -3,6 +3,8 @@ import { AgreementCache } from '../agreements/agreement-cache.js';
 import { partyFrom } from '../agreements/agreement-rows.js';
 import {
   bindingColumns,
+  bodiesProblems,
+  newPartyRow,
   commitChange,
   lockForChange,
   withChanges,
@@ -134,6 +136,10 @@ export class PartyActionsService {
         'party.code': `${party.code} is already a party to this agreement`,
       });
     }
+    const bodies = bodiesProblems([party], () => 'party');
+    if (Object.keys(bodies).length > 0) {
+      throw DomainError.badInput(bodies);
+    }
     if (agreement.parties.length >= MAX_PARTIES) {
       throw DomainError.badInput({
         'party.code': `the agreement already has ${MAX_PARTIES} parties, the most it can have`,
@@ -144,22 +150,9 @@ export class PartyActionsService {
     const approvalStatus = party.approvalRequired
       ? ApprovalStatus.PENDING
       : ApprovalStatus.NOT_REQUIRED;
+    const position = Math.max(-1, ...agreement.parties.map((candidate) => candidate.position)) + 1;
     await insertInto(log.execute, 'party', [
-      {
-        agreementId: agreement.id,
-        code: party.code,
-        position: Math.max(-1, ...agreement.parties.map((candidate) => candidate.position)) + 1,
-        name: party.name,
-        legislature: party.legislature ?? null,
-        approvalRequired: party.approvalRequired,
-        approvalStatus,
-        approvalUpdatedAt: null,
-        votesFor: null,
-        votesAgainst: null,
-        abstentions: null,
-        weight: party.weight ?? null,
-        ...bindingColumns(binding),
-      },
+      newPartyRow(agreement.id, party, position, approvalStatus, binding),
     ]);
     const [row] = await log.select('SELECT * FROM "party" WHERE "agreementId" = ? AND "code" = ?', [
       agreement.id,

@@ -7,3 +7,4 @@ export * from './calendar.js';
 export * from './entry-into-force.js';
 export * from './binding.js';
 export * from './settle.js';
+export * from './procedure.js';

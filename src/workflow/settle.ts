@@ -8,7 +8,7 @@ import {
 } from './entry-into-force.js';
 import { partyMove, PartyMove, PartyStatus, type PartyBindingState } from './parties.js';
 import { AgreementStage, WorkflowAction } from './stages.js';
-import type { WorkflowEvent } from './workflow.js';
+import type { ApprovalDerivations, WorkflowEvent } from './workflow.js';
 
 /**
  * The moves a treaty's own clauses make on their dates (docs/design.md §6, docs/multilateral.md):
@@ -67,6 +67,15 @@ export const COMPUTED_CONDITION: ReadonlySet<EntryIntoForceKind> = new Set([
   EntryIntoForceKind.ALL_PARTIES,
   EntryIntoForceKind.THRESHOLD,
 ]);
+
+/**
+ * What a party's approval step makes follow under this rule (docs/multilateral.md): under
+ * ALL_PARTIES and THRESHOLD the consents ratify, not the approvals; under any rule but MANUAL one
+ * party's domestic no does not reject the agreement, and that party may try again.
+ */
+export function approvalDerivations(kind: EntryIntoForceKind): ApprovalDerivations {
+  return { ratify: !COMPUTED_CONDITION.has(kind), reject: kind === EntryIntoForceKind.MANUAL };
+}
 
 /**
  * Why an admin may not perform `action` by hand under this rule, or null: under ALL_PARTIES and

@@ -7,6 +7,13 @@ export interface PartyState {
   readonly approvalStatus: ApprovalStatus;
   /** Real-world date of the party's last approval step, if any. */
   readonly approvalUpdatedAt: Date | null;
+  /** Its bodies in order (procedure.ts); absent or null, its legislature alone. */
+  readonly bodies?: readonly string[] | null;
+  readonly legislature?: string | null;
+  /** The index of the body whose track `approvalStatus` shows; absent, 0. */
+  readonly approvalBody?: number;
+  /** 1, then one more for each new attempt after a rejection or a renegotiation; absent, 1. */
+  readonly approvalAttempt?: number;
 }
 
 /** The part of an agreement the workflow decides on. */

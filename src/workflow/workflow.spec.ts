@@ -246,6 +246,11 @@ describe('the guards', () => {
         partyCode: 'KR',
         fromStatus: P.REJECTED,
         approvalStatus: P.PENDING,
+        partyApprovalStatus: P.PENDING,
+        body: null,
+        kind: null,
+        binding: null,
+        attempt: 2,
         derived: true,
       },
       {
@@ -253,6 +258,11 @@ describe('the guards', () => {
         partyCode: 'JP',
         fromStatus: P.APPROVED,
         approvalStatus: P.PENDING,
+        partyApprovalStatus: P.PENDING,
+        body: null,
+        kind: null,
+        binding: null,
+        attempt: 2,
         derived: true,
       },
     ]);
@@ -303,6 +313,11 @@ describe('the approval track', () => {
         partyCode: 'KR',
         fromStatus: from,
         approvalStatus: to,
+        partyApprovalStatus: to,
+        body: 'Legislature',
+        kind: 'VOTE',
+        binding: null,
+        attempt: 1,
         derived: false,
       });
     } else {
@@ -385,6 +400,11 @@ describe('the approval track', () => {
         partyCode: 'JP',
         fromStatus: P.PENDING,
         approvalStatus: P.APPROVED,
+        partyApprovalStatus: P.APPROVED,
+        body: 'Legislature',
+        kind: 'VOTE',
+        binding: null,
+        attempt: 1,
         derived: false,
       },
       {

@@ -2,13 +2,18 @@ import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { AgreementStage, ApprovalStatus, FINAL_STAGES, WorkflowAction } from './stages.js';
 import {
   APPROVAL_STEPS,
-  FINAL_APPROVAL_STATUSES,
-  REJECTABLE_FROM,
   TRANSITIONS,
   type AgreementState,
   type PartyState,
   type Transition,
 } from './transitions.js';
+import {
+  procedureStep,
+  trackRefusal,
+  type ApprovalStepInput,
+  type ProcedureMove,
+  type ProcedureStepKind,
+} from './procedure.js';
 
 /** A change the workflow made, to be appended to the event log by the caller. */
 export type WorkflowEvent =
@@ -23,8 +28,18 @@ export type WorkflowEvent =
   | {
       readonly type: 'APPROVAL_UPDATED';
       readonly partyCode: string;
+      /** The party's status before the step. */
       readonly fromStatus: ApprovalStatus;
+      /** What the step recorded for its body (the party's status too when it has one body). */
       readonly approvalStatus: ApprovalStatus;
+      /** The party's status after the step, summarising its bodies (procedure.ts). */
+      readonly partyApprovalStatus: ApprovalStatus;
+      /** The body and kind of a recorded step; null for a reset. */
+      readonly body: string | null;
+      readonly kind: ProcedureStepKind | null;
+      readonly binding: boolean | null;
+      /** The party's attempt after the event (docs/design.md §9). */
+      readonly attempt: number;
       readonly derived: boolean;
     };
 
@@ -87,9 +102,20 @@ export function transition(
         partyCode: party.code,
         fromStatus: party.approvalStatus,
         approvalStatus: ApprovalStatus.PENDING,
+        partyApprovalStatus: ApprovalStatus.PENDING,
+        body: null,
+        kind: null,
+        binding: null,
+        attempt: (party.approvalAttempt ?? 1) + 1,
         derived: true,
       });
-      return { ...party, approvalStatus: ApprovalStatus.PENDING, approvalUpdatedAt: occurredAt };
+      return {
+        ...party,
+        approvalStatus: ApprovalStatus.PENDING,
+        approvalBody: 0,
+        approvalAttempt: (party.approvalAttempt ?? 1) + 1,
+        approvalUpdatedAt: occurredAt,
+      };
     });
   }
   return { agreement: { stage: row.to, stageEnteredAt: occurredAt, parties }, events };
@@ -99,23 +125,28 @@ export function transition(
 export interface ApprovalDerivations {
   /** The last required approval performs RATIFY. */
   readonly ratify: boolean;
-  /** A party's rejection performs REJECT. */
+  /**
+   * A party's rejection performs REJECT. Where it does not, the rejecting party may start its
+   * procedure again (a second referendum): its rejection ended one attempt, not the agreement.
+   */
   readonly reject: boolean;
 }
 
 /**
- * Records one step of a party's domestic approval as of `occurredAt`. Steps move forward only,
- * may skip steps, and are possible only in PARLIAMENTARY_REVIEW. The derived moves follow in
- * the same outcome, as `derives` allows: the last required approval performs RATIFY, a
- * rejection performs REJECT.
+ * Records one step of a party's domestic procedure as of `occurredAt` (a status alone is a VOTE
+ * of the body that holds it now). Each body's track moves forward only and may skip steps;
+ * bodies act in order (procedure.ts); steps are possible only in PARLIAMENTARY_REVIEW. The
+ * derived moves follow in the same outcome, as `derives` allows: the last required approval
+ * performs RATIFY, a rejection performs REJECT.
  */
 export function recordApprovalStep(
   agreement: AgreementState,
   partyCode: string,
-  status: ApprovalStatus,
+  step: ApprovalStatus | ApprovalStepInput,
   occurredAt: Date,
   derives: ApprovalDerivations = { ratify: true, reject: true },
 ): Outcome {
+  const input: ApprovalStepInput = typeof step === 'string' ? { status: step } : step;
   const party = agreement.parties.find((candidate) => candidate.code === partyCode);
   if (!party) {
     throw new DomainError(
@@ -125,15 +156,22 @@ export function recordApprovalStep(
         .join(', ')}.`,
     );
   }
-  const refuse = (reason: string) => invalidApprovalStep(agreement, party, status, reason);
+  const refuse = (reason: string) => invalidApprovalStep(agreement, party, input.status, reason);
   if (agreement.stage !== AgreementStage.PARLIAMENTARY_REVIEW) {
+    const rejected =
+      party.approvalStatus === ApprovalStatus.REJECTED && derives.reject
+        ? `: under the MANUAL rule ${party.code}'s rejection rejected the agreement, and a new attempt needs RENEGOTIATE first`
+        : '';
     throw refuse(
-      `approval steps are recorded only during PARLIAMENTARY_REVIEW, and the agreement is ${agreement.stage}`,
+      `approval steps are recorded only during PARLIAMENTARY_REVIEW, and the agreement is ${agreement.stage}${rejected}`,
     );
   }
-  const refusal = approvalStepRefusal(party, status);
-  if (refusal) {
-    throw refuse(refusal);
+  const move = procedureStep(party, input, !derives.reject);
+  if ('fields' in move) {
+    throw DomainError.badInput(move.fields);
+  }
+  if ('reason' in move) {
+    throw refuse(move.reason);
   }
   assertNotBefore(
     occurredAt,
@@ -144,75 +182,86 @@ export function recordApprovalStep(
     assertNotBefore(occurredAt, party.approvalUpdatedAt, `${party.code}'s previous approval step`);
   }
 
-  const updated: PartyState = { ...party, approvalStatus: status, approvalUpdatedAt: occurredAt };
+  const attempt = (party.approvalAttempt ?? 1) + (move.newAttempt ? 1 : 0);
+  const updated: PartyState = {
+    ...party,
+    approvalStatus: move.approvalStatus,
+    approvalBody: move.approvalBody,
+    approvalAttempt: attempt,
+    approvalUpdatedAt: occurredAt,
+  };
   const next: AgreementState = {
     ...agreement,
     parties: agreement.parties.map((candidate) => (candidate === party ? updated : candidate)),
   };
-  const step: WorkflowEvent = {
+  const event: WorkflowEvent = {
     type: 'APPROVAL_UPDATED',
     partyCode: party.code,
     fromStatus: party.approvalStatus,
-    approvalStatus: status,
+    approvalStatus: input.status,
+    partyApprovalStatus: move.approvalStatus,
+    body: move.body,
+    kind: move.kind,
+    binding: move.binding,
+    attempt,
     derived: false,
   };
-  const derivedAction = derivedMove(next, status);
+  const derivedAction = derivedMove(next, party, move);
   const allowed =
     derivedAction === WorkflowAction.RATIFY
       ? derives.ratify
       : derivedAction === WorkflowAction.REJECT && derives.reject;
   if (!derivedAction || !allowed) {
-    return { agreement: next, events: [step] };
+    return { agreement: next, events: [event] };
   }
   const derived = transition(next, derivedAction, occurredAt, true);
-  return { agreement: derived.agreement, events: [step, ...derived.events] };
+  return { agreement: derived.agreement, events: [event, ...derived.events] };
 }
 
-function derivedMove(agreement: AgreementState, status: ApprovalStatus): WorkflowAction | null {
-  if (status === ApprovalStatus.REJECTED) {
+function derivedMove(
+  agreement: AgreementState,
+  before: PartyState,
+  move: ProcedureMove,
+): WorkflowAction | null {
+  if (move.approvalStatus === before.approvalStatus) {
+    return null;
+  }
+  if (move.approvalStatus === ApprovalStatus.REJECTED) {
     return WorkflowAction.REJECT;
   }
   const everyoneApproved = agreement.parties.every(
     (party) => !party.approvalRequired || party.approvalStatus === ApprovalStatus.APPROVED,
   );
-  return status === ApprovalStatus.APPROVED && everyoneApproved ? WorkflowAction.RATIFY : null;
+  return move.approvalStatus === ApprovalStatus.APPROVED && everyoneApproved
+    ? WorkflowAction.RATIFY
+    : null;
 }
 
 /**
- * The approval steps that may be recorded for `party` now: forward along the track, or REJECTED
- * where the track allows it, and only while the agreement is in PARLIAMENTARY_REVIEW.
+ * The statuses a VOTE of the body that holds `party` may record now: forward along its track,
+ * or REJECTED where the track allows it; after a rejection, the first steps of a new attempt
+ * when `retry` (outside MANUAL); only while the agreement is in PARLIAMENTARY_REVIEW.
  */
-export function availableApprovalSteps(stage: AgreementStage, party: PartyState): ApprovalStatus[] {
+export function availableApprovalSteps(
+  stage: AgreementStage,
+  party: PartyState,
+  retry = false,
+): ApprovalStatus[] {
   if (stage !== AgreementStage.PARLIAMENTARY_REVIEW) {
     return [];
   }
-  return [...APPROVAL_STEPS, ApprovalStatus.REJECTED].filter(
-    (status) => approvalStepRefusal(party, status) === null,
-  );
+  return [...APPROVAL_STEPS, ApprovalStatus.REJECTED].filter((status) => {
+    const move = procedureStep(party, { status }, retry);
+    return !('fields' in move) && !('reason' in move);
+  });
 }
 
-/** Why `party` may not move to `status`, or null when the step is allowed. */
+/** Why one body's track (the party's, when it has one body) may not move to `status`, or null. */
 export function approvalStepRefusal(party: PartyState, status: ApprovalStatus): string | null {
-  const current = party.approvalStatus;
   if (!party.approvalRequired) {
     return `${party.code} does not need a legislative vote (approvalRequired is false)`;
   }
-  if (FINAL_APPROVAL_STATUSES.includes(current)) {
-    return `${party.code}'s approval track is already final (${current})`;
-  }
-  if (status === ApprovalStatus.REJECTED) {
-    return REJECTABLE_FROM.includes(current)
-      ? null
-      : `REJECTED is reachable only from ${REJECTABLE_FROM.join(', ')}, and ${party.code} is ${current}`;
-  }
-  const from = APPROVAL_STEPS.indexOf(current);
-  const to = APPROVAL_STEPS.indexOf(status);
-  if (to < 0) {
-    return `${status} is not an approval step; the steps are ${APPROVAL_STEPS.join(' < ')}`;
-  }
-  return to > from
-    ? null
-    : `approval steps only move forward, and ${party.code} is already ${current}`;
+  return trackRefusal(party.code, party.approvalStatus, status);
 }
 
 /**

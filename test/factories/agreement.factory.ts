@@ -18,6 +18,7 @@ export interface PartyInput {
   legislature?: string | null;
   approvalRequired: boolean;
   weight?: number | null;
+  bodies?: string[] | null;
 }
 
 export interface CreateAgreementInput {

@@ -1,5 +1,9 @@
 import { Field, Float, InputType } from '@nestjs/graphql';
+import { Transform } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsNotEmpty,
   IsNumber,
@@ -16,6 +20,7 @@ import {
   Trim,
   UpperCase,
 } from '../../common/validation.js';
+import { MAX_BODIES } from '../../workflow/index.js';
 
 /** The most parties an agreement may have: more than the 251 party codes would never be needed. */
 export const MAX_PARTIES = 250;
@@ -47,6 +52,26 @@ export class PartyInput {
   @Field({ description: 'Does its domestic procedure need a legislative vote?' })
   @IsBoolean()
   approvalRequired: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'The bodies that approve it, in the order they act (e.g. ["State Duma", "Federation Council"]); by default its legislature alone. Only with approvalRequired.',
+  })
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value)
+      ? value.map((item: unknown) => (typeof item === 'string' ? item.trim() : item))
+      : value,
+  )
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BODIES)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(200, { each: true })
+  @IsPlainText({ each: true })
+  bodies?: string[] | null;
 
   @Field(() => Float, {
     nullable: true,

@@ -1,7 +1,25 @@
-import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { IsEnum, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { IsPartyCode, UpperCase } from '../../common/validation.js';
-import { ApprovalStatus } from '../../workflow/index.js';
+import { Field, Float, ID, InputType, Int } from '@nestjs/graphql';
+import {
+  IsBoolean,
+  IsEnum,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import {
+  IsPartyCode,
+  IsPlainText,
+  MaxDecimalPlaces,
+  Trim,
+  UpperCase,
+} from '../../common/validation.js';
+import { ApprovalStatus, ProcedureStepKind } from '../../workflow/index.js';
 import { IdempotentChangeInput } from './change-record.input.js';
 
 /** Larger than any legislature; keeps counts far from integer limits. */
@@ -18,9 +36,61 @@ export class RecordApprovalStepInput extends IdempotentChangeInput {
   @IsPartyCode()
   partyCode: string;
 
-  @Field(() => ApprovalStatus)
+  @Field(() => ApprovalStatus, {
+    description:
+      'What the body did: the status of its track after the step (for a REFERENDUM, its result).',
+  })
   @IsEnum(ApprovalStatus)
   status: ApprovalStatus;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "One of the party's bodies; by default the one that holds it now (Party.currentBody).",
+  })
+  @Trim()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @IsPlainText()
+  body?: string | null;
+
+  @Field(() => ProcedureStepKind, { nullable: true, description: 'By default a VOTE.' })
+  @IsOptional()
+  @IsEnum(ProcedureStepKind)
+  kind?: ProcedureStepKind | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "A REFERENDUM's result: the share of valid votes cast for yes, in percent.",
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(100)
+  @MaxDecimalPlaces(2)
+  yesPercent?: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "A REFERENDUM's turnout, in percent of the electorate.",
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(100)
+  @MaxDecimalPlaces(2)
+  turnoutPercent?: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'A REFERENDUM only: does its result decide (default true)? An advisory one is recorded and moves no track.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  binding?: boolean | null;
 
   @Field(() => Int, { nullable: true })
   @IsOptional()

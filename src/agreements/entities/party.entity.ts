@@ -12,6 +12,12 @@ export class PartyEntity {
   approvalRequired: boolean;
   approvalStatus: ApprovalStatus;
   approvalUpdatedAt: Date | null;
+  /** The bodies of its procedure in order, as given; null: its legislature alone. */
+  bodies: readonly string[] | null;
+  /** The index in its bodies of the one that holds it now (docs/design.md §9). */
+  approvalBody: number;
+  /** 1, then 2 once a rejection is followed by a new attempt, and so on. */
+  approvalAttempt: number;
   votesFor: number | null;
   votesAgainst: number | null;
   abstentions: number | null;

@@ -6,6 +6,8 @@ import {
   ApprovalStatus,
   PARTY_TRANSITIONS,
   PartyStatus,
+  ProcedureStepKind,
+  STEP_KINDS,
   TRANSITIONS,
   WorkflowAction,
 } from '../../workflow/index.js';
@@ -25,6 +27,11 @@ registerEnumType(ApprovalStatus, {
     "A party's domestic approval: NOT_REQUIRED, or PENDING < SUBMITTED < IN_COMMITTEE < COMMITTEE_APPROVED < APPROVED, or REJECTED.",
 });
 registerEnumType(AgreementKind, { name: 'AgreementKind' });
+registerEnumType(ProcedureStepKind, {
+  name: 'ProcedureStepKind',
+  description:
+    'What a step of a domestic procedure is: see `workflow { approvalTrack { stepKinds } }`.',
+});
 
 @ObjectType({ description: 'One row of the stage table the server enforces.' })
 export class WorkflowTransition {
@@ -41,7 +48,27 @@ export class WorkflowTransition {
   guard: string | null;
 }
 
-@ObjectType({ description: "The steps of a party's domestic approval." })
+@ObjectType({ description: 'A kind of step, and what it may record.' })
+export class StepKindRule {
+  @Field(() => ProcedureStepKind)
+  kind: ProcedureStepKind;
+
+  @Field(() => [ApprovalStatus], { description: 'The statuses a step of this kind may record.' })
+  statuses: ApprovalStatus[];
+
+  @Field({ description: 'Does it carry votesFor, votesAgainst and abstentions?' })
+  tallies: boolean;
+
+  @Field({
+    description: 'Does its result carry yesPercent and turnoutPercent, and may it be non-binding?',
+  })
+  figures: boolean;
+}
+
+@ObjectType({
+  description:
+    "The steps of each body's approval track: a party's bodies act in order, and its approvalStatus summarises them.",
+})
 export class ApprovalTrack {
   @Field(() => [ApprovalStatus], {
     description: 'The ordered steps; a step may skip forward, never go back.',
@@ -53,6 +80,13 @@ export class ApprovalTrack {
 
   @Field(() => [ApprovalStatus], { description: 'Statuses that end the track.' })
   final: ApprovalStatus[];
+
+  @Field(() => [StepKindRule], {
+    description:
+      "The kinds of step a body's track records (recordApprovalStep `kind`), and what each carries.",
+  })
+  @Extensions({ [MAX_ITEMS]: STEP_KINDS.length })
+  stepKinds: StepKindRule[];
 }
 
 @ObjectType({

@@ -11,6 +11,7 @@ import { ScheduledMoves1764800000000 as SqliteScheduledMoves } from './sqlite/17
 import { FeedIndexes1764900000000 as FeedIndexes } from './shared/feed-indexes.js';
 import { Webhooks1765000000000 as PostgresWebhooks } from './postgres/1765000000000-webhooks.js';
 import { Webhooks1765000000000 as SqliteWebhooks } from './sqlite/1765000000000-webhooks.js';
+import { Procedures1765100000000 as Procedures } from './shared/procedures.js';
 
 /**
  * One history of migrations, written once per dialect where the SQL must differ: the same names
@@ -25,6 +26,7 @@ export const MIGRATIONS = {
     SqliteScheduledMoves,
     FeedIndexes,
     SqliteWebhooks,
+    Procedures,
   ],
   postgres: [
     PostgresInitialSchema,
@@ -34,5 +36,6 @@ export const MIGRATIONS = {
     PostgresScheduledMoves,
     FeedIndexes,
     PostgresWebhooks,
+    Procedures,
   ],
 };

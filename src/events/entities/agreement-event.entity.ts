@@ -6,6 +6,7 @@ import type {
   PartyAction,
   PartyMove,
   PartyStatus,
+  ProcedureStepKind,
   WorkflowAction,
 } from '../../workflow/index.js';
 
@@ -34,6 +35,19 @@ export class AgreementEventEntity {
   votesFor: number | null;
   votesAgainst: number | null;
   abstentions: number | null;
+
+  /**
+   * APPROVAL_UPDATED (docs/design.md §9): the body and kind of the step (null for a reset and
+   * before procedures were recorded), a referendum's figures, and the party's status after it.
+   */
+  body: string | null;
+  stepKind: ProcedureStepKind | null;
+  yesPercent: number | null;
+  turnoutPercent: number | null;
+  binding: boolean | null;
+  partyApprovalStatus: ApprovalStatus | null;
+  /** The party's attempt the step belongs to: 2 after a rejection started it again. */
+  attempt: number | null;
 
   /** PARTY_UPDATED: the action or move, and the party's status after it; PARTY_ADDED: its status. */
   partyAction: PartyAction | PartyMove | null;

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { DateTime } from '../../common/date-time.scalar.js';
 import { ConnectionType } from '../../common/pagination.js';
 import { PartyActionOrMove } from '../../parties/models/party-enums.js';
@@ -7,6 +7,7 @@ import {
   ApprovalStatus,
   ConsentMeans,
   PartyStatus,
+  ProcedureStepKind,
   WorkflowAction,
 } from '../../workflow/index.js';
 import { AgreementEventType } from '../entities/agreement-event.entity.js';
@@ -54,6 +55,38 @@ export class AgreementEventModel {
 
   @Field(() => Int, { nullable: true })
   abstentions: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'APPROVAL_UPDATED: the body whose step it is (null for a reset, and for steps recorded before bodies were).',
+  })
+  body: string | null;
+
+  @Field(() => ProcedureStepKind, { nullable: true, description: 'APPROVAL_UPDATED: its kind.' })
+  stepKind: ProcedureStepKind | null;
+
+  @Field(() => Float, { nullable: true, description: "A REFERENDUM's yes share, in percent." })
+  yesPercent: number | null;
+
+  @Field(() => Float, { nullable: true, description: "A REFERENDUM's turnout, in percent." })
+  turnoutPercent: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'A REFERENDUM: whether it binds.' })
+  binding: boolean | null;
+
+  @Field(() => ApprovalStatus, {
+    nullable: true,
+    description:
+      "APPROVAL_UPDATED: the party's approvalStatus after it, summarising its bodies (`approvalStatus` is what the step recorded for its body).",
+  })
+  partyApprovalStatus: ApprovalStatus | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "APPROVAL_UPDATED: the party's attempt after it (2 once it started again).",
+  })
+  attempt: number | null;
 
   @Field(() => PartyActionOrMove, {
     nullable: true,
