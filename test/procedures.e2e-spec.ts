@@ -320,6 +320,63 @@ describe('domestic procedures', () => {
       requestedApprovalStatus: 'SUBMITTED',
     });
     expect(await versionOf(id)).toBe(version);
+
+    // Renegotiated, signed and submitted again: every track starts over, in a new attempt.
+    for (const action of [
+      'RENEGOTIATE',
+      'REACH_AGREEMENT_IN_PRINCIPLE',
+      'SIGN',
+      'SUBMIT_FOR_APPROVAL',
+    ]) {
+      await server.ok(
+        `mutation ($input: AdvanceAgreementInput!) { advanceAgreement(input: $input) { stage } }`,
+        { input: { agreementId: id, action } },
+      );
+    }
+    const again = await step({ agreementId: id, partyCode: 'RU', status: 'SUBMITTED' });
+    expect(party(again, 'RU')).toMatchObject({
+      approvalStatus: 'SUBMITTED',
+      approvalAttempt: 2,
+      currentBody: 'State Duma',
+    });
+    expect(party(again, 'RU').procedure.map((s: any) => [s.attempt, s.body, s.status])).toEqual([
+      [1, 'State Duma', 'SUBMITTED'],
+      [1, 'State Duma', 'REJECTED'],
+      [2, 'State Duma', 'SUBMITTED'],
+    ]);
+  });
+
+  it('takes bodies for a party that joins later, and refuses them without approvalRequired', async () => {
+    const { id } = await AgreementFactory.create(server, NEW_START);
+    const add = `mutation ($input: AddPartyInput!) { addParty(input: $input) { parties { code bodies currentBody } } }`;
+    const { addParty } = await server.ok(add, {
+      input: {
+        agreementId: id,
+        party: {
+          code: 'KR',
+          name: 'Republic of Korea',
+          approvalRequired: true,
+          bodies: ['State Council', 'National Assembly'],
+        },
+      },
+    });
+    expect(party(addParty, 'KR')).toEqual({
+      code: 'KR',
+      bodies: ['State Council', 'National Assembly'],
+      currentBody: 'State Council',
+    });
+    const version = await versionOf(id);
+    const { errors } = await server.gql(add, {
+      input: {
+        agreementId: id,
+        party: { code: 'JP', name: 'Japan', approvalRequired: false, bodies: ['Diet'] },
+      },
+    });
+    expect(errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { 'party.bodies': 'a party without approvalRequired has no procedure, so no bodies' },
+    });
+    expect(await versionOf(id)).toBe(version);
   });
 
   it('lists the kinds of step in the workflow query', async () => {
