@@ -1,4 +1,4 @@
-import { PartyAction, ProcedureStepKind } from '../workflow/index.js';
+import { DEFAULT_BODY, PartyAction, ProcedureStepKind } from '../workflow/index.js';
 import {
   AgreementEventType,
   type AgreementEventEntity,
@@ -71,7 +71,8 @@ export function sentence(event: AgreementEventEntity, names: Names): string {
       return `${title}: ${partyName} ${action}${means}${reference}.`;
     }
     case AgreementEventType.APPROVAL_UPDATED: {
-      const body = event.body ?? party?.legislature;
+      // A party with no legislature named has the body DEFAULT_BODY: say the party instead.
+      const body = event.body && event.body !== DEFAULT_BODY ? event.body : party?.legislature;
       const referendum = event.stepKind === ProcedureStepKind.REFERENDUM;
       const who = referendum
         ? `the ${event.binding === false ? 'advisory ' : ''}referendum in ${partyName}`

@@ -43,6 +43,35 @@ describe('Atom documents', () => {
     ).toBe('An agreement: KR joined the parties.');
   });
 
+  it('names the body of a step, the party for the default body, and a referendum by its figures', () => {
+    const step = { type: 'APPROVAL_UPDATED', approvalStatus: 'APPROVED', partyCode: 'KR' } as const;
+    expect(sentence(event({ ...step, body: 'Legislature', stepKind: 'VOTE' } as any), names)).toBe(
+      'A <long> title: Republic of Korea (KR) approved it.',
+    );
+    expect(
+      sentence(
+        event({ ...step, body: 'State Council', stepKind: 'EXECUTIVE_DECISION' } as any),
+        names,
+      ),
+    ).toBe('A <long> title: the State Council of KR approved it.');
+    expect(
+      sentence(
+        event({
+          ...step,
+          approvalStatus: 'REJECTED',
+          stepKind: 'REFERENDUM',
+          binding: false,
+          yesPercent: 38.2,
+          turnoutPercent: 32.3,
+          attempt: 2,
+        } as any),
+        names,
+      ),
+    ).toBe(
+      'A <long> title: the advisory referendum in Republic of Korea (KR) rejected it, 38.2% yes, turnout 32.3% (attempt 2).',
+    );
+  });
+
   it('makes a document a feed parser reads back, empty or not', () => {
     const document = atomFeed({
       self: 'http://x/feeds/events.atom',
