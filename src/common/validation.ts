@@ -8,8 +8,11 @@ import {
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   isISO31661Alpha2,
+  IsNumber,
+  Max,
   MaxDate,
   Matches,
+  Min,
   MinDate,
   validate,
   ValidateBy,
@@ -85,6 +88,16 @@ export const MaxDecimalPlaces = (places: number, options?: ValidationOptions) =>
     },
     options,
   );
+
+/** A percentage: a finite number from 0 to 100, with at most `places` decimal places. */
+export function IsPercentage(places: number): PropertyDecorator {
+  return (target, property) => {
+    IsNumber({ allowNaN: false, allowInfinity: false })(target, property);
+    Min(0)(target, property);
+    Max(100)(target, property);
+    MaxDecimalPlaces(places)(target, property);
+  };
+}
 
 /** Real-world dates: from 1800 on, and not in the future (a few minutes of clock skew allowed). */
 export const EARLIEST_DATE = new Date('1800-01-01T00:00:00Z');

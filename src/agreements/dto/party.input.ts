@@ -6,17 +6,14 @@ import {
   IsArray,
   IsBoolean,
   IsNotEmpty,
-  IsNumber,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
 } from 'class-validator';
 import {
   IsPartyCode,
   IsPlainText,
-  MaxDecimalPlaces,
+  IsPercentage,
   Trim,
   UpperCase,
 } from '../../common/validation.js';
@@ -79,9 +76,6 @@ export class PartyInput {
       'Its share for a weighted entry-into-force threshold, in percent (e.g. its share of global emissions).',
   })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @MaxDecimalPlaces(6)
-  @Min(0)
-  @Max(100)
+  @IsPercentage(6)
   weight?: number | null;
 }

@@ -4,7 +4,6 @@ import {
   IsEnum,
   IsInt,
   IsNotEmpty,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -15,7 +14,7 @@ import {
 import {
   IsPartyCode,
   IsPlainText,
-  MaxDecimalPlaces,
+  IsPercentage,
   Trim,
   UpperCase,
 } from '../../common/validation.js';
@@ -66,10 +65,7 @@ export class RecordApprovalStepInput extends IdempotentChangeInput {
     description: "A REFERENDUM's result: the share of valid votes cast for yes, in percent.",
   })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(100)
-  @MaxDecimalPlaces(2)
+  @IsPercentage(2)
   yesPercent?: number | null;
 
   @Field(() => Float, {
@@ -77,10 +73,7 @@ export class RecordApprovalStepInput extends IdempotentChangeInput {
     description: "A REFERENDUM's turnout, in percent of the electorate.",
   })
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(100)
-  @MaxDecimalPlaces(2)
+  @IsPercentage(2)
   turnoutPercent?: number | null;
 
   @Field(() => Boolean, {
