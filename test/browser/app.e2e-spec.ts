@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import {
+  accessibilityViolations,
   BROWSER_SKIPPED_BECAUSE,
   hasBrowser,
   launchBrowser,
@@ -13,26 +13,6 @@ import { dialect } from '../support/databases.js';
 import { ADMIN_TOKEN, TestServer } from '../support/server.js';
 
 const inBrowser = hasBrowser && dialect === 'sqlite';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's WCAG 2.1 A and AA violations on the page as it is now: rule, impact, where. */
-async function accessibilityViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (globalThis as any).axe;
-    const results = await axe.run((globalThis as any).document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return results.violations.map(
-      (violation: any) =>
-        `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes
-          .slice(0, 3)
-          .map((node: any) => node.target.join(' '))
-          .join('; ')}`,
-    );
-  });
-}
 
 const get = (url: string, headers: Record<string, string> = {}) =>
   fetch(url, { headers, redirect: 'manual' });
@@ -366,7 +346,7 @@ describe('the web app, over HTTP', () => {
       await vote.getByRole('button', { name: 'Record' }).click();
       await page
         .locator('#timeline > li', {
-          hasText: 'Republic of Korea approved it (179 for, 2 against, 6 abstaining).',
+          hasText: 'The National Assembly of KR approved it, 179 for, 2 against, 6 abstaining.',
         })
         .waitFor();
       await page.locator('.facts .badge', { hasText: 'Ratified' }).waitFor();
@@ -404,7 +384,7 @@ describe('the web app, over HTTP', () => {
       const lines = readFileSync(await download.path(), 'utf8').split('\r\n');
       expect(lines[0]).toMatch(/^code,name,status,signature,consent,/);
       expect(lines.find((line) => line.startsWith('KR,'))).toMatch(
-        /^KR,Republic of Korea,\w+,.*,APPROVED,179,2,6,National Assembly$/,
+        /^KR,Republic of Korea,\w+,.*,APPROVED,179,2,6,National Assembly,National Assembly,,1$/,
       );
       expect(problems).toEqual([]);
     });

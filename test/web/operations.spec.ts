@@ -8,6 +8,9 @@ describe('the web app’s GraphQL operations', () => {
   const schema = buildSchema(readFileSync('schema.gql', 'utf8'));
   const documents: [string, string][] = [];
   for (const [name, value] of Object.entries(operations)) {
+    if (typeof value === 'number') {
+      continue; // PROCEDURE_STEPS, a size the operations use
+    }
     if (typeof value !== 'string') {
       for (const [kind, text] of Object.entries(value)) {
         documents.push([`${name}.${kind}`, text]);

@@ -12,6 +12,8 @@ import { LiveEvents } from './live.js';
 import { headCursor } from './log.js';
 import { AGREEMENT_PAGE, AGREEMENT_REFRESH, AGREEMENT_TIMELINE } from './operations.js';
 import { partyTable } from './party-table.js';
+import { proceduresSection, procedureView } from './procedure-view.js';
+import type { StepKindRule } from './procedure.js';
 import { RecordDialog } from './record-dialog.js';
 import { eventList } from './timeline-view.js';
 import { problem, stageBadge, type Page, type Shell } from './view.js';
@@ -27,6 +29,9 @@ interface NewestEvents {
   pageInfo: { hasPreviousPage: boolean };
 }
 
+/** The workflow as the page reads it: the diagram's, and the kinds of procedure step. */
+type PageWorkflow = Workflow & { approvalTrack?: { stepKinds: StepKindRule[] } };
+
 /** The timeline shows the newest this many events until the reader asks for all. */
 const TIMELINE_SHOWN = 50;
 
@@ -35,7 +40,7 @@ const MAX_TIMELINE_PAGES = 50;
 
 export class AgreementPage implements Page {
   private agreement: Agreement | null = null;
-  private workflow: Workflow | null = null;
+  private workflow: PageWorkflow | null = null;
   private timeline: LoggedEvent[] = [];
   private fresh = new Set<number>();
   private loading = true;
@@ -44,9 +49,9 @@ export class AgreementPage implements Page {
   private live?: LiveEvents;
   private refresh?: ReturnType<typeof setTimeout>;
   private scrolled = false;
-  /** A party's name, for the sentences of the timeline. */
-  private readonly nameOf = (code: string) =>
-    this.agreement?.parties.find((party) => party.code === code)?.name;
+  /** A party, for the sentences of the timeline. */
+  private readonly partyOf = (code: string) =>
+    this.agreement?.parties.find((party) => party.code === code);
   private showAll = false;
   private readonly dialog: RecordDialog;
 
@@ -58,6 +63,7 @@ export class AgreementPage implements Page {
     this.dialog = new RecordDialog(
       () => this.agreement!,
       () => this.shell.update(),
+      () => this.workflow?.approvalTrack?.stepKinds ?? [],
     );
   }
 
@@ -102,7 +108,10 @@ export class AgreementPage implements Page {
    * loaded.
    */
   private async load(): Promise<void> {
-    type First = { agreement: (Agreement & { timeline: NewestEvents }) | null; workflow: Workflow };
+    type First = {
+      agreement: (Agreement & { timeline: NewestEvents }) | null;
+      workflow: PageWorkflow;
+    };
     let data: First;
     try {
       data = await graphql<First>(AGREEMENT_PAGE, { id: this.id });
@@ -170,7 +179,7 @@ export class AgreementPage implements Page {
   /** A change, live: into the timeline at once, said, and the rest read again after the burst. */
   private changed(event: LoggedEvent): void {
     if (this.add([event], true).length) {
-      this.shell.announce(describe(event, this.nameOf));
+      this.shell.announce(describe(event, this.partyOf));
     }
     this.shell.update();
     clearTimeout(this.refresh);
@@ -224,7 +233,8 @@ export class AgreementPage implements Page {
         focused: this.partyCode,
         record: this.shell.viewer() ? (change) => this.dialog.open(change) : null,
       })}
-      ${this.partyHistory(agreement)} ${this.timelineView()}
+      ${this.partyCode ? this.partyHistory(agreement) : proceduresSection(agreement, this.fresh)}
+      ${this.timelineView()}
       ${
         this.workflow
           ? html`<section aria-labelledby="workflow-heading">
@@ -296,16 +306,26 @@ export class AgreementPage implements Page {
       <p>
         ${label(party.status)}${
           party.approvalRequired
-            ? html`; domestic approval by ${party.legislature ?? 'its legislature'}:
-              ${label(party.approvalStatus)}`
-            : nothing
+            ? html`; domestic approval:
+              ${label(party.approvalStatus)}${
+                party.approvalAttempt > 1 ? ` (attempt ${party.approvalAttempt})` : ''
+              }`
+            : html`; no domestic approval required`
         }
       </p>
+      ${
+        party.approvalRequired
+          ? html`<div class="procedure" id="procedure-${party.code}">
+              <h3>Its procedure</h3>
+              ${procedureView(party, { fresh: this.fresh, historyHref: null })}
+            </div>`
+          : nothing
+      }
       ${eventList(events, {
         title: 'Its history',
         id: 'party-events',
         fresh: this.fresh,
-        nameOf: this.nameOf,
+        partyOf: this.partyOf,
       })}
     </section>`;
   }
@@ -330,7 +350,7 @@ export class AgreementPage implements Page {
       title: 'Timeline',
       id: 'timeline',
       fresh: this.fresh,
-      nameOf: this.nameOf,
+      partyOf: this.partyOf,
       more,
     });
   }

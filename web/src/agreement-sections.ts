@@ -4,7 +4,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit-html';
 import type { PartyRow } from './csv.js';
-import { describeRule, label, legalDate, type LoggedEvent } from './format.js';
+import { describeRule, label, legalDate, type LoggedEvent, type ProcedureStep } from './format.js';
 import { stageBadge } from './view.js';
 import { mainPath, type Workflow } from './workflow-layout.js';
 
@@ -13,6 +13,8 @@ export interface Party extends PartyRow {
   approvalUpdatedAt: string | null;
   availableActions: string[];
   availableApprovalSteps: string[];
+  /** Its newest recorded steps (PROCEDURE_STEPS at most), oldest first. */
+  procedure: ProcedureStep[];
 }
 
 export interface Agreement {

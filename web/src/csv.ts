@@ -23,6 +23,10 @@ export interface PartyRow {
   votesAgainst: number | null;
   abstentions: number | null;
   legislature: string | null;
+  /** The bodies that approve it, in order; the one holding it now; its attempt (1, 2…). */
+  bodies: string[];
+  currentBody: string | null;
+  approvalAttempt: number;
 }
 
 const COLUMNS: [string, (party: PartyRow) => string | number | boolean | null][] = [
@@ -43,6 +47,10 @@ const COLUMNS: [string, (party: PartyRow) => string | number | boolean | null][]
   ['votes_against', (p) => p.votesAgainst],
   ['abstentions', (p) => p.abstentions],
   ['legislature', (p) => p.legislature],
+  // Only for a party whose approval is required: the API lists a body for the others too.
+  ['bodies', (p) => (p.approvalRequired ? p.bodies.join('; ') : null)],
+  ['current_body', (p) => (p.approvalRequired ? p.currentBody : null)],
+  ['approval_attempt', (p) => (p.approvalRequired ? p.approvalAttempt : null)],
 ];
 
 function day(iso: string | null): string | null {

@@ -66,6 +66,15 @@ export interface LoggedEvent {
   votesAgainst?: number | null;
   abstentions?: number | null;
   changedFields?: string[] | null;
+  /** APPROVAL_UPDATED: the body whose step it is (null for a reset, and for older steps). */
+  body?: string | null;
+  stepKind?: string | null;
+  yesPercent?: number | null;
+  turnoutPercent?: number | null;
+  binding?: boolean | null;
+  /** APPROVAL_UPDATED: the party's status after it (`approvalStatus` is its body's). */
+  partyApprovalStatus?: string | null;
+  attempt?: number | null;
   occurredAt: string;
   recordedAt?: string;
   actor: string;
@@ -85,22 +94,30 @@ const PARTY_ACTIONS: Record<string, string> = {
   WITHDRAWAL_EFFECTIVE: 'has withdrawn: its withdrawal took effect',
 };
 
+/** What a body did, as the server words it (src/events/event-sentence.ts). */
 const APPROVALS: Record<string, string> = {
-  PENDING: 'has not yet submitted it for approval',
-  SUBMITTED: 'submitted it for approval',
+  PENDING: 'has it pending',
+  SUBMITTED: 'received it for approval',
   IN_COMMITTEE: 'sent it to committee',
   COMMITTEE_APPROVED: 'approved it in committee',
   APPROVED: 'approved it',
   REJECTED: 'rejected it',
-  NOT_REQUIRED: 'needs no approval',
+  NOT_REQUIRED: 'need not approve it',
 };
 
-/** `179 for, 2 against, 6 abstaining`, or '' without a tally. */
-export function tally(event: {
+/** The body the server gives a party with no legislature named (src/workflow/procedure.ts). */
+export const DEFAULT_BODY = 'Legislature';
+
+interface Figures {
   votesFor?: number | null;
   votesAgainst?: number | null;
   abstentions?: number | null;
-}): string {
+  yesPercent?: number | null;
+  turnoutPercent?: number | null;
+}
+
+/** `179 for, 2 against, 6 abstaining`, or '' without a tally. */
+export function tally(event: Figures): string {
   const parts = [
     event.votesFor != null ? `${event.votesFor} for` : '',
     event.votesAgainst != null ? `${event.votesAgainst} against` : '',
@@ -109,15 +126,62 @@ export function tally(event: {
   return parts.filter(Boolean).join(', ');
 }
 
+/** A step's tally, or a referendum's `67.1% yes, turnout 59%`; '' when it has neither. */
+export function figures(step: Figures): string {
+  return [
+    tally(step),
+    step.yesPercent != null ? `${step.yesPercent}% yes` : '',
+    step.turnoutPercent != null ? `turnout ${step.turnoutPercent}%` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** One recorded step of a party's domestic procedure (`Party.procedure`). */
+export interface ProcedureStep extends Figures {
+  sequence: number;
+  body: string;
+  kind: string;
+  status: string;
+  partyApprovalStatus: string;
+  attempt: number;
+  binding: boolean | null;
+  occurredAt: string;
+  note: string | null;
+  sourceUrl: string | null;
+}
+
+/** The kind of a step in words: `Vote`, `Court review`, `Advisory referendum`. */
+export function stepKind(step: { kind: string; binding?: boolean | null }): string {
+  return step.kind === 'REFERENDUM' && step.binding === false
+    ? 'Advisory referendum'
+    : label(step.kind);
+}
+
+/** What a step did, with its figures: `Vote: approved, 350 for, 58 against, 2 abstaining`. */
+export function describeStep(step: ProcedureStep): string {
+  const counted = figures(step);
+  return `${stepKind(step)}: ${label(step.status).toLowerCase()}${counted ? `, ${counted}` : ''}`;
+}
+
+/** What the page knows of a party, to name it in a sentence. */
+export interface NamedParty {
+  name: string;
+  legislature?: string | null;
+}
+
 /**
- * One sentence a reader understands: "Republic of Korea approved it (179 for, 2 against)." A
- * party is named by `nameOf` where the page knows its name, by its code otherwise.
+ * One sentence a reader understands: "The National Assembly of KR approved it, 179 for, 2
+ * against, 6 abstaining." A party is named by `partyOf` where the page knows it, by its code
+ * otherwise. A step of a domestic procedure is worded as the server words it for feeds and
+ * webhooks (src/events/event-sentence.ts), without the agreement's title, which the page shows.
  */
 export function describe(
   event: LoggedEvent,
-  nameOf: (code: string) => string | undefined = () => undefined,
+  partyOf: (code: string) => NamedParty | undefined = () => undefined,
 ): string {
-  const party = event.partyCode ? (nameOf(event.partyCode) ?? event.partyCode) : '';
+  const known = event.partyCode ? partyOf(event.partyCode) : undefined;
+  const party = event.partyCode ? (known?.name ?? event.partyCode) : '';
   switch (event.type) {
     case 'AGREEMENT_CREATED':
       return `Registered at ${label(event.toStage)}.`;
@@ -136,9 +200,19 @@ export function describe(
       return `${party} ${action}${means}.`;
     }
     case 'APPROVAL_UPDATED': {
-      const votes = tally(event);
+      // A party with no legislature named has the body DEFAULT_BODY: say the party instead.
+      const body = event.body && event.body !== DEFAULT_BODY ? event.body : known?.legislature;
+      const who =
+        event.stepKind === 'REFERENDUM'
+          ? `the ${event.binding === false ? 'advisory ' : ''}referendum in ${party}`
+          : body
+            ? `the ${body} of ${event.partyCode}`
+            : party;
+      const counted = figures(event);
       const status = APPROVALS[event.approvalStatus ?? ''] ?? label(event.approvalStatus);
-      return `${party} ${status}${votes ? ` (${votes})` : ''}.`;
+      const attempt = (event.attempt ?? 1) > 1 ? ` (attempt ${event.attempt})` : '';
+      const said = `${who} ${status}${counted ? `, ${counted}` : ''}${attempt}.`;
+      return said.charAt(0).toUpperCase() + said.slice(1);
     }
     default:
       return label(event.type);

@@ -6,7 +6,8 @@
 /** The fields the app reads of an event, for its timeline and its announcements. */
 export const EVENT_FIELDS = `sequence cursor agreementId type action fromStage toStage partyCode partyAction
   partyStatus approvalStatus consentMeans reference votesFor votesAgainst abstentions
-  changedFields occurredAt recordedAt actor note sourceUrl`;
+  changedFields occurredAt recordedAt actor note sourceUrl
+  body stepKind yesPercent turnoutPercent binding partyApprovalStatus attempt`;
 
 export const LIVE_EVENTS = `subscription LiveEvents($after: String, $agreementId: ID) {
   agreementEvents(after: $after, agreementId: $agreementId) { ${EVENT_FIELDS} }
@@ -28,6 +29,13 @@ export const AGREEMENT_LIST = `query AgreementList($search: String, $stage: Agre
   workflow { stages partyStatuses }
 }`;
 
+/**
+ * How many of each party's newest procedure steps the agreement's page reads: each counts in the
+ * query's cost once per party (250 at most), so the page asks for a few; a party's history on
+ * the page lists every step.
+ */
+export const PROCEDURE_STEPS = 12;
+
 const AGREEMENT_FIELDS = `id title shortTitle summary kind stage stageEnteredAt signedAt expiresAt
   version availableActions
   predecessor { id title shortTitle stage } successor { id title shortTitle stage }
@@ -39,7 +47,10 @@ const AGREEMENT_FIELDS = `id title shortTitle summary kind stage stageEnteredAt 
   parties { code name legislature status approvalRequired approvalStatus approvalUpdatedAt
     votesFor votesAgainst abstentions signedAt consentedAt consentMeans consentReference
     inForceFrom provisionalApplicationFrom withdrawalNoticeAt withdrawalEffectiveAt
-    availableActions availableApprovalSteps }`;
+    availableActions availableApprovalSteps bodies currentBody approvalAttempt
+    procedure(last: ${PROCEDURE_STEPS}) { sequence body kind status partyApprovalStatus attempt
+      votesFor votesAgainst abstentions yesPercent turnoutPercent binding occurredAt note sourceUrl }
+  }`;
 
 /** The agreement with its newest 100 events: enough to draw the page at once. */
 export const AGREEMENT_PAGE = `query AgreementPage($id: ID!) {
@@ -47,7 +58,10 @@ export const AGREEMENT_PAGE = `query AgreementPage($id: ID!) {
     ${AGREEMENT_FIELDS}
     timeline(last: 100) { edges { node { ${EVENT_FIELDS} } } pageInfo { hasPreviousPage } }
   }
-  workflow { stages transitions { action from to guard } }
+  workflow {
+    stages transitions { action from to guard }
+    approvalTrack { stepKinds { kind statuses tallies figures } }
+  }
 }`;
 /** A page of its events, oldest first. */
 export const AGREEMENT_TIMELINE = `query AgreementTimeline($id: ID!, $after: String) {

@@ -7,7 +7,8 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
 import type { Agreement, Party } from './agreement-sections.js';
 import { csvName, partiesCsv } from './csv.js';
-import { label, tally, type LoggedEvent } from './format.js';
+import { DEFAULT_BODY, label, tally, type LoggedEvent } from './format.js';
+import { bodiesList } from './procedure-view.js';
 import type { Change } from './record-dialog.js';
 import { dated, sourceLink } from './view.js';
 
@@ -139,21 +140,34 @@ function withdrawal(party: Party, source: Source): TemplateResult {
   ${dated(party.withdrawalEffectiveAt)}`;
 }
 
+/**
+ * Its approval: the party's status; with one body, its tally and the body, as before bodies
+ * were; with several, each in order and the one holding it now (the procedure has each tally).
+ */
 function approval(party: Party, source: Source): TemplateResult {
   if (!party.approvalRequired) {
     return html`<span class="none">Not required</span>`;
   }
-  const votes = tally(party);
   const link = source(party.code, (event) => event.type === 'APPROVAL_UPDATED');
-  return html`${label(party.approvalStatus)}${votes ? html`, ${votes}` : nothing}
-  ${party.legislature ? html`<span class="body">${party.legislature}</span>` : nothing}
-  ${sourceLink(link)}`;
+  const attempt =
+    party.approvalAttempt > 1
+      ? html`<span class="attempt">attempt ${party.approvalAttempt}</span>`
+      : nothing;
+  if (party.bodies.length > 1) {
+    return html`${label(party.approvalStatus)} ${attempt} ${bodiesList(party)} ${sourceLink(link)}`;
+  }
+  const votes = tally(party);
+  // A party with no legislature named has the body the server gives it: nothing to say.
+  const body = party.bodies[0] === DEFAULT_BODY && !party.legislature ? null : party.bodies[0];
+  return html`${label(party.approvalStatus)}${votes ? html`, ${votes}` : nothing} ${attempt}
+  ${body ? html`<span class="body">${body}</span>` : nothing} ${sourceLink(link)}`;
 }
 
 /** For a signed-in editor or admin, what may be recorded for a party now. */
 function partyButtons(party: Party, record: (change: Change) => void): TemplateResult {
   const open = (change: Change) => () => record(change);
   const who = { partyCode: party.code, partyName: party.name };
+  const procedure = { bodies: party.bodies, currentBody: party.currentBody };
   const buttons = [
     ...party.availableActions.map(
       (action) =>
@@ -163,7 +177,10 @@ function partyButtons(party: Party, record: (change: Change) => void): TemplateR
     ),
     ...party.availableApprovalSteps.map(
       (status) =>
-        html`<button type="button" @click=${open({ kind: 'approval', status, ...who })}>
+        html`<button
+          type="button"
+          @click=${open({ kind: 'approval', status, ...who, ...procedure })}
+        >
           Approval: ${label(status).toLowerCase()}…
         </button>`,
     ),

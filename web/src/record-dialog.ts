@@ -7,13 +7,22 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { graphql } from './api.js';
 import { label } from './format.js';
+import { kindsFor, type StepKindRule } from './procedure.js';
 import { fieldText, problem } from './view.js';
 import { RECORD } from './operations.js';
 
 export type Change =
   | { kind: 'workflow'; action: string }
   | { kind: 'party'; partyCode: string; partyName: string; action: string }
-  | { kind: 'approval'; partyCode: string; partyName: string; status: string };
+  | {
+      kind: 'approval';
+      partyCode: string;
+      partyName: string;
+      status: string;
+      /** The party's bodies in order, and the one holding it now (the step's default body). */
+      bodies: string[];
+      currentBody: string | null;
+    };
 
 /** The means of consent (ConsentMeans), as the API lists them. */
 export const CONSENT_MEANS = [
@@ -44,17 +53,28 @@ export class RecordDialog {
   private key = '';
   private error: unknown = null;
   private busy = false;
+  /** An approval step's kind, as chosen in the dialog. */
+  private stepKind = 'VOTE';
 
   constructor(
     private readonly agreement: () => { id: string; version: number },
     private readonly update: () => void,
+    /** The kinds of procedure step, as the workflow lists them; [] when the page has not it. */
+    private readonly stepKinds: () => readonly StepKindRule[] = () => [],
   ) {}
+
+  /** The rule of the chosen kind of step, among those that may record the step's status. */
+  private kindRule(change: Change & { kind: 'approval' }): StepKindRule {
+    const kinds = kindsFor(change.status, this.stepKinds());
+    return kinds.find((rule) => rule.kind === this.stepKind) ?? kinds[0];
+  }
 
   open(change: Change): void {
     this.change = change;
     // One key per confirmation: a retry after a lost answer is not recorded twice.
     this.key = crypto.randomUUID();
     this.error = null;
+    this.stepKind = 'VOTE';
     this.update();
     queueMicrotask(() => {
       const dialog = document.getElementById('record-dialog') as HTMLDialogElement | null;
@@ -86,6 +106,7 @@ export class RecordDialog {
       const value = text(name);
       return value === undefined ? undefined : Number(value);
     };
+    const rule = change.kind === 'approval' ? this.kindRule(change) : null;
     // A legal date: the day chosen, at midnight UTC, whatever the reader's time zone.
     const date = (name: string) => {
       const value = text(name);
@@ -116,9 +137,22 @@ export class RecordDialog {
               ...common,
               partyCode: change.partyCode,
               status: change.status,
-              votesFor: count('votesFor'),
-              votesAgainst: count('votesAgainst'),
-              abstentions: count('abstentions'),
+              body: text('body'),
+              kind: rule?.kind,
+              ...(rule?.tallies
+                ? {
+                    votesFor: count('votesFor'),
+                    votesAgainst: count('votesAgainst'),
+                    abstentions: count('abstentions'),
+                  }
+                : {}),
+              ...(rule?.figures
+                ? {
+                    yesPercent: count('yesPercent'),
+                    turnoutPercent: count('turnoutPercent'),
+                    binding: form.get('binding') === 'on',
+                  }
+                : {}),
             };
     this.busy = true;
     this.error = null;
@@ -165,22 +199,7 @@ export class RecordDialog {
               >`
             : nothing
         }
-        ${
-          change.kind === 'approval'
-            ? html`<fieldset>
-                <legend>The vote, if there was one</legend>
-                <label
-                  >For <input name="votesFor" type="number" min="0" inputmode="numeric"
-                /></label>
-                <label
-                  >Against <input name="votesAgainst" type="number" min="0" inputmode="numeric"
-                /></label>
-                <label
-                  >Abstaining <input name="abstentions" type="number" min="0" inputmode="numeric"
-                /></label>
-              </fieldset>`
-            : nothing
-        }
+        ${change.kind === 'approval' ? this.approvalFields(change) : nothing}
         <label>Date it happened <input name="occurredAt" type="date" /></label>
         ${
           change.kind === 'party'
@@ -212,5 +231,90 @@ export class RecordDialog {
         </div>
       </form>
     </dialog>`;
+  }
+
+  /**
+   * An approval step's body (when the party has several), its kind (when more than one may
+   * record the status), and what that kind carries: a VOTE's tally, a REFERENDUM's figures.
+   */
+  private approvalFields(change: Change & { kind: 'approval' }): TemplateResult {
+    const kinds = kindsFor(change.status, this.stepKinds());
+    const rule = this.kindRule(change);
+    const result = change.status === 'APPROVED' || change.status === 'REJECTED';
+    const percent = (name: string, what: string) =>
+      html`<label
+        >${what}
+        <input
+          name=${name}
+          type="number"
+          min="0"
+          max="100"
+          step="0.01"
+          inputmode="decimal"
+          ?required=${result}
+      /></label>`;
+    return html`${
+      change.bodies.length > 1
+        ? html`<label
+            >Body
+            <select name="body">
+              ${change.bodies.map(
+                (body) =>
+                  html`<option value=${body} ?selected=${body === change.currentBody}>
+                    ${body}
+                  </option>`,
+              )}
+            </select></label
+          >`
+        : nothing
+    }
+    ${
+      kinds.length > 1
+        ? html`<label
+            >Kind of step
+            <select
+              name="kind"
+              @change=${(event: Event) => {
+                this.stepKind = (event.target as HTMLSelectElement).value;
+                this.update();
+              }}
+            >
+              ${kinds.map(
+                ({ kind }) =>
+                  html`<option value=${kind} ?selected=${kind === rule.kind}>
+                    ${label(kind)}
+                  </option>`,
+              )}
+            </select></label
+          >`
+        : nothing
+    }
+    ${
+      rule.tallies
+        ? html`<fieldset>
+            <legend>The vote, if there was one</legend>
+            <label>For <input name="votesFor" type="number" min="0" inputmode="numeric" /></label>
+            <label
+              >Against <input name="votesAgainst" type="number" min="0" inputmode="numeric"
+            /></label>
+            <label
+              >Abstaining <input name="abstentions" type="number" min="0" inputmode="numeric"
+            /></label>
+          </fieldset>`
+        : nothing
+    }
+    ${
+      rule.figures
+        ? html`<fieldset>
+              <legend>The result${result ? '' : ', if there is one'}</legend>
+              ${percent('yesPercent', 'Yes (% of valid votes)')}
+              ${percent('turnoutPercent', 'Turnout (%)')}
+            </fieldset>
+            <label class="check"
+              ><input name="binding" type="checkbox" checked /> Binding (unchecked: advisory, it
+              moves no step)</label
+            >`
+        : nothing
+    }`;
   }
 }

@@ -1,7 +1,7 @@
 /** Events as the page lists them: newest first, each a sentence with its date and source. */
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
-import { describe, legalDate, moment, type LoggedEvent } from './format.js';
+import { describe, legalDate, moment, type LoggedEvent, type NamedParty } from './format.js';
 import { sourceLink } from './view.js';
 
 export function eventList(
@@ -11,11 +11,12 @@ export function eventList(
     id: string;
     /** The events that arrived live, highlighted. */
     fresh: ReadonlySet<number>;
-    nameOf: (code: string) => string | undefined;
+    /** A party the page knows, to name it in the sentences. */
+    partyOf: (code: string) => NamedParty | undefined;
     more?: TemplateResult | typeof nothing;
   },
 ): TemplateResult {
-  const { title, id, fresh, nameOf, more = nothing } = options;
+  const { title, id, fresh, partyOf, more = nothing } = options;
   return html`<section aria-labelledby="${id}-heading">
     <h2 id="${id}-heading">${title}</h2>
     ${
@@ -32,7 +33,7 @@ export function eventList(
                   <time datetime=${event.occurredAt.slice(0, 10)}
                     >${legalDate(event.occurredAt)}</time
                   >
-                  <span class="what">${describe(event, nameOf)}</span>
+                  <span class="what">${describe(event, partyOf)}</span>
                   ${event.note ? html`<span class="note">${event.note}</span>` : nothing}
                   <span class="who"
                     >recorded by
