@@ -2,6 +2,7 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import { TerminusModule } from '@nestjs/terminus';
 import { AgreementsModule } from './agreements/agreements.module.js';
 import { PartiesModule } from './parties/parties.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -20,6 +21,7 @@ import { EventsModule } from './events/events.module.js';
 import { FeedsModule } from './feeds/feeds.module.js';
 import { GraphiQLController } from './graphiql/graphiql.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { Readiness } from './health/readiness.js';
 import { WebAppController } from './web-app/web-app.controller.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -41,6 +43,7 @@ export class AppModule {
         PartiesModule,
         FeedsModule,
         WebhooksModule,
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
       ],
       controllers: [HealthController, GraphiQLController, WebAppController],
       providers: [
@@ -49,6 +52,7 @@ export class AppModule {
         RequestLimitsPlugin,
         { provide: GRAPHQL_ACCESS, useExisting: RequestContexts },
         GraphQLWebSocketServer,
+        Readiness,
         ...(config.seedDemo ? [DemoSeeder] : []),
       ],
     };

@@ -27,6 +27,8 @@ export interface EventBus {
   subscriberCount(): number;
   /** 'up', 'down', or 'in-process' for the bus that needs nothing outside the process. */
   status(): 'up' | 'down' | 'in-process';
+  /** Resolves once what the bus needs outside the process (Redis) answers; rejects otherwise. */
+  ping(): Promise<void>;
 }
 
 export const EVENT_BUS = Symbol('EVENT_BUS');
@@ -87,6 +89,10 @@ export class InProcessEventBus implements EventBus {
 
   subscriberCount(): number {
     return this.local.size;
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
   }
 
   status(): 'in-process' {

@@ -26,6 +26,10 @@ class ControlledBus implements EventBus {
   subscriberCount(): number {
     return this.subscribers.size;
   }
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   status(): 'in-process' {
     return 'in-process';
   }

@@ -134,6 +134,14 @@ export class RedisEventBus implements EventBus, OnModuleInit, OnApplicationShutd
     return this.local.size;
   }
 
+  /** Both connections up, and a PING answered on the one that publishes. */
+  async ping(): Promise<void> {
+    if (this.status() !== 'up') {
+      throw new Error('Redis is not connected');
+    }
+    await this.publisher.ping();
+  }
+
   status(): 'up' | 'down' {
     return this.publisher.status === 'ready' && this.subscriber.status === 'ready' ? 'up' : 'down';
   }

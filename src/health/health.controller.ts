@@ -1,9 +1,11 @@
 import { Controller, Get, HttpStatus, Inject, Logger, Req, Res } from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import type { Request, Response } from 'express';
 import { RequestContexts } from '../auth/request-context.js';
 import { Database } from '../database/database.service.js';
 import { SqlQueryCounter } from '../database/typeorm-logger.js';
 import { EVENT_BUS, type EventBus } from '../events/event-bus.js';
+import { Readiness } from './readiness.js';
 
 @Controller('health')
 export class HealthController {
@@ -14,7 +16,20 @@ export class HealthController {
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     private readonly sql: SqlQueryCounter,
     private readonly contexts: RequestContexts,
+    private readonly health: HealthCheckService,
+    private readonly readiness: Readiness,
   ) {}
+
+  /**
+   * Whether this instance should be sent traffic (README, "Operating Ratify"): 200 when the
+   * database answers with every migration applied and Redis answers where configured, 503 with
+   * the reason otherwise. `/health` stays the cheap check that the process lives.
+   */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check(this.readiness.checks());
+  }
 
   /**
    * The database and the event bus, each on its own: 503 when the database does not answer;
