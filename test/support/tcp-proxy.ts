@@ -14,25 +14,27 @@ export class TcpProxy {
   ) {}
 
   static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
-    const server = createServer((client) => {
-      if (!proxy?.open) {
-        client.destroy();
-        return;
-      }
-      const upstream = createConnection(targetPort, targetHost);
-      for (const socket of [client, upstream]) {
-        proxy.sockets.add(socket);
-        socket.on('close', () => proxy?.sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
+    const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new TcpProxy(server, (server.address() as { port: number }).port);
+    const proxy = new TcpProxy(server, (server.address() as { port: number }).port);
+    server.on('connection', (client) => proxy.accept(client, targetHost, targetPort));
     return proxy;
+  }
+
+  private accept(client: Socket, targetHost: string, targetPort: number): void {
+    if (!this.open) {
+      client.destroy();
+      return;
+    }
+    const upstream = createConnection(targetPort, targetHost);
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
   }
 
   /** `url` with its host and port replaced by the proxy's. */
