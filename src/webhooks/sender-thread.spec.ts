@@ -65,6 +65,31 @@ describe('the sender thread', () => {
     expect(unpaced.every((result) => result.ok)).toBe(true);
   });
 
+  it('on stop, ends each job after the message under way, with the results of those sent', async () => {
+    server.removeAllListeners('request');
+    received.length = 0;
+    server.on('request', (request, response) => {
+      request.resume();
+      request.on('end', () => {
+        received.push('sent');
+        setTimeout(() => response.writeHead(204).end(), 60);
+      });
+    });
+    const job = thread.send(
+      url,
+      ['whsec_' + Buffer.alloc(32, 6).toString('base64')],
+      messages(Array<string>(20).fill('{}')),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await thread.stop(2000);
+    const results = await job;
+    // Every message that reached the receiver is in the results, and no other was sent.
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.length).toBeLessThan(20);
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(received.length).toBe(results.length);
+  });
+
   it('fails the jobs under way when it is stopped', async () => {
     server.removeAllListeners('request');
     server.on('request', () => undefined); // never answers

@@ -15,6 +15,11 @@ export interface Pace {
   readonly perSecond: number | null;
 }
 
+/** Asks the thread to begin no further send: each job ends with the results it has. */
+export interface Stop {
+  readonly stop: true;
+}
+
 /** What became of a job's messages: one result each, up to and with the first that failed. */
 export interface JobResult {
   readonly job: number;
@@ -64,6 +69,20 @@ export class SenderThread {
   setPace(perSecond: number | null): void {
     this.pace = { perSecond };
     this.worker?.postMessage(this.pace);
+  }
+
+  /**
+   * Lets the sends under way end, and no other begin: every job then ends with the results of
+   * the messages it sent (the dispatcher records them, so that none is sent again). After
+   * `graceMs`, whatever is still under way is cut off, as `close` does.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.worker?.postMessage({ stop: true } satisfies Stop);
+    const deadline = Date.now() + graceMs;
+    while (this.pending.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await this.close();
   }
 
   /** Stops the thread; the sends under way are cut off and their jobs fail. */

@@ -4,7 +4,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { WebhookSender } from './sender.js';
-import type { JobResult, Pace, SendJob } from './sender-thread.js';
+import type { JobResult, Pace, SendJob, Stop } from './sender-thread.js';
 import { signedHeaders } from './signing.js';
 
 /**
@@ -28,6 +28,8 @@ lowerPriority();
 
 /** Milliseconds between two sends, over all jobs; 0: as fast as they go. */
 let interval = 0;
+/** Set by a Stop: no send begins any more. */
+let stopping = false;
 let nextSendAt = 0;
 
 /** Waits for this send's turn under the pace the main thread set (see sender-thread.ts). */
@@ -43,7 +45,11 @@ async function turn(): Promise<void> {
   }
 }
 
-parentPort!.on('message', (job: SendJob | Pace) => {
+parentPort!.on('message', (job: SendJob | Pace | Stop) => {
+  if ('stop' in job) {
+    stopping = true;
+    return;
+  }
   if ('perSecond' in job) {
     interval = job.perSecond ? 1000 / job.perSecond : 0;
     return;
@@ -51,7 +57,12 @@ parentPort!.on('message', (job: SendJob | Pace) => {
   void (async () => {
     const results: JobResult['results'] = [];
     for (const message of job.messages) {
-      await turn();
+      if (!stopping) {
+        await turn();
+      }
+      if (stopping) {
+        break; // the rest is sent again by the next instance, after what was sent here
+      }
       const sentAt = new Date();
       try {
         const headers = signedHeaders(job.secrets, message.id, sentAt, message.body);
