@@ -13,6 +13,9 @@ import { graphqlOptions, UnmountedApolloDriver } from './common/graphql-options.
 import { GraphQLWebSocketServer } from './common/graphql-ws-server.js';
 import { RequestLimitsPlugin } from './common/request-limits.plugin.js';
 import { InputValidationPipe } from './common/validation.js';
+import { MetricsCollectors } from './metrics/collectors.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { OperationMetricsPlugin } from './metrics/operation-metrics.plugin.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -32,6 +35,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule,
         DatabaseModule.forRoot(config.database, config.countSqlQueries),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: UnmountedApolloDriver,
@@ -50,6 +54,8 @@ export class AppModule {
         { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: GraphQLExceptionFilter },
         RequestLimitsPlugin,
+        OperationMetricsPlugin,
+        MetricsCollectors,
         { provide: GRAPHQL_ACCESS, useExisting: RequestContexts },
         GraphQLWebSocketServer,
         Readiness,

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, dialect, SKIPPED_BECAUSE } from './support/databases.js';
 import { TestServer, waitUntil } from './support/server.js';
+import { Scrape } from './support/metrics.js';
+import { Receiver } from './support/receiver.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
 /** Operating Ratify (README, "Operating Ratify"): readiness, metrics, logs. */
@@ -112,3 +114,156 @@ const onPostgres = dialect === 'postgres' && !!process.env.REDIS_URL;
     });
   },
 );
+
+describe('/metrics', () => {
+  let server: TestServer;
+  let receiver: Receiver;
+  beforeAll(async () => {
+    server = await TestServer.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
+    receiver = await Receiver.start();
+  });
+  afterAll(async () => {
+    await server.dispose();
+    await receiver.close();
+  });
+
+  it('is the Prometheus text format, with the default process metrics', async () => {
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const scrape = await Scrape.of(server.url);
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
+      expect(scrape.families.has(name)).toBe(true);
+    }
+  });
+
+  it('moves with the requests made: operations, latency, the read cache, the log, sockets and webhooks', async () => {
+    const before = await Scrape.of(server.url);
+    const ok = { operation: 'Agreements', type: 'query', transport: 'http', outcome: 'OK' };
+    for (let i = 0; i < 3; i += 1) {
+      await server.ok(`query Agreements { agreements { totalCount } }`);
+    }
+    const refused = await server.gql(
+      `mutation Stall($id: ID!) { advanceAgreement(input: { agreementId: $id, action: STALL }) { stage } }`,
+      { id: '00000000-0000-4000-8000-000000000000' },
+    );
+    expect(refused.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const subscriber = await server.subscribe(
+      `subscription Watch { agreementEvents { sequence } }`,
+    );
+    const { createWebhook } = await server.ok(
+      `mutation ($url: String!) { createWebhook(input: { url: $url }) { webhook { id } } }`,
+      { url: receiver.url },
+    );
+    const { agreements } = await server.ok(`{ agreements(first: 1) { edges { node { id } } } }`);
+    const id = agreements.edges[0].node.id;
+    await server.ok(
+      `mutation Note($id: ID!) { updateAgreement(input: { agreementId: $id, summary: "Metrics" }) { version } }`,
+      { id },
+    );
+    await subscriber.take(1);
+    await waitUntil(() => receiver.received.length >= 1, 10_000);
+
+    const after = await Scrape.of(server.url);
+    const grew = (name: string, labels: Record<string, string> = {}) =>
+      after.value(name, labels) - before.value(name, labels);
+    expect(grew('ratify_graphql_operations_total', ok)).toBe(3);
+    expect(
+      grew('ratify_graphql_operations_total', {
+        operation: 'Stall',
+        type: 'mutation',
+        outcome: 'NOT_FOUND',
+      }),
+    ).toBe(1);
+    expect(
+      after.value('ratify_graphql_operations_total', {
+        operation: 'Watch',
+        type: 'subscription',
+        transport: 'websocket',
+        outcome: 'OK',
+      }),
+    ).toBe(1);
+    expect(grew('ratify_graphql_query_duration_seconds')).toBeGreaterThanOrEqual(4);
+    expect(grew('ratify_graphql_mutation_duration_seconds')).toBeGreaterThanOrEqual(3);
+    expect(grew('ratify_read_cache_requests_total', { result: 'hit' })).toBeGreaterThanOrEqual(2);
+    expect(grew('ratify_event_log_head')).toBe(1);
+    expect(grew('ratify_event_publish_lag_seconds')).toBe(1);
+    expect(after.value('ratify_websocket_connections')).toBe(1);
+    expect(after.value('ratify_subscriptions')).toBe(1);
+    expect(grew('ratify_webhook_deliveries_total', { outcome: 'success' })).toBe(1);
+    // The webhook's position is written once a second: the backlog falls to 0 by then.
+    await waitUntil(
+      async () => (await Scrape.of(server.url)).value('ratify_webhook_backlog') === 0,
+    );
+    expect(after.value('ratify_webhooks_disabled')).toBe(0);
+    expect(after.families.has('ratify_scheduled_moves_due')).toBe(true);
+    expect(after.families.has('ratify_scheduled_moves_made_total')).toBe(true);
+    await subscriber.close();
+    await server.ok(`mutation ($id: ID!) { deleteWebhook(id: $id) { id } }`, {
+      id: createWebhook.webhook.id,
+    });
+  });
+
+  it('tells apart at most 100 operation names: a client cannot grow the registry', async () => {
+    for (let i = 0; i < 120; i += 1) {
+      await server.gql(`query Name${i} { workflow { stages } }`);
+    }
+    const names = (await Scrape.of(server.url)).labelValues(
+      'ratify_graphql_operations_total',
+      'operation',
+    );
+    const told = names.filter((name) => name !== 'other' && name !== 'anonymous');
+    expect(new Set(told).size).toBeLessThanOrEqual(100);
+    expect(names).toContain('other');
+  });
+});
+
+describe('/metrics with METRICS_TOKEN, and counting rate-limit refusals', () => {
+  const METRICS_TOKEN = 'metrics-token-0123456789';
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await TestServer.start({
+      seedDemo: false,
+      env: { METRICS_TOKEN, RATE_LIMIT_WRITES_PER_MINUTE: '1' },
+    });
+  });
+  afterAll(() => server.dispose());
+
+  it('asks for the token, and counts the writes refused', async () => {
+    for (const authorization of [undefined, 'Bearer wrong-token-0123456789', METRICS_TOKEN]) {
+      const response = await fetch(`${server.url}/metrics`, {
+        headers: authorization ? { authorization } : {},
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+    }
+    const create = `mutation { createAgreement(input: { title: "T", kind: TREATY, parties: [
+      { code: "US", name: "US", approvalRequired: false }, { code: "KR", name: "KR", approvalRequired: false }] }) { id } }`;
+    await server.ok(create);
+    expect((await server.gql(create)).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    const scrape = await Scrape.of(server.url, METRICS_TOKEN);
+    expect(scrape.value('ratify_rate_limit_refusals_total', { limit: 'writes' })).toBe(1);
+    expect(
+      scrape.value('ratify_graphql_operations_total', {
+        type: 'mutation',
+        outcome: 'RATE_LIMITED',
+      }),
+    ).toBe(1);
+  });
+});
+
+describe('/metrics with METRICS=false', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await TestServer.start({ seedDemo: false, env: { METRICS: 'false' } });
+  });
+  afterAll(() => server.dispose());
+
+  it('is not served', async () => {
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+  });
+});

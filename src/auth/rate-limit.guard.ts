@@ -3,6 +3,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { Metrics } from '../metrics/metrics.js';
 import { bearerToken } from './api-tokens.service.js';
 import { addressKey, RateLimiter } from './rate-limiter.js';
 import type { RequestContext } from './request-context.js';
@@ -16,6 +17,7 @@ export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -34,6 +36,7 @@ export class RateLimitGuard implements CanActivate {
       return true;
     }
     request.res?.setHeader('Retry-After', String(retryAfter));
+    this.metrics.rateLimited.inc({ limit: 'writes' });
     throw new DomainError(
       ErrorCode.RATE_LIMITED,
       `Too many writes: at most ${this.config.rateLimitWritesPerMinute} a minute per token and per address (RATE_LIMIT_WRITES_PER_MINUTE). Retry in ${retryAfter} s.`,

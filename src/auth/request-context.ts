@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Metrics } from '../metrics/metrics.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { clientAddressResolver } from '../common/client-address.js';
 import { DomainError, ErrorCode } from '../common/domain-error.js';
@@ -41,6 +42,7 @@ export class RequestContexts implements GraphQLAccess<Principal> {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tokens: ApiTokensService,
     private readonly limiter: RateLimiter,
+    private readonly metrics: Metrics,
   ) {
     this.clientAddress = clientAddressResolver(config.trustProxy);
   }
@@ -139,6 +141,7 @@ export class RequestContexts implements GraphQLAccess<Principal> {
     const failures = `failed-authentications:${addressKey(clientAddress)}`;
     const retryAfter = this.limiter.wait([failures]);
     if (retryAfter !== null) {
+      this.metrics.rateLimited.inc({ limit: 'failed-authentications' });
       throw new DomainError(
         ErrorCode.RATE_LIMITED,
         `Too many failed authentications from this address: at most ${this.config.rateLimitWritesPerMinute} a minute, counted with its writes (RATE_LIMIT_WRITES_PER_MINUTE). Retry in ${retryAfter} s.`,

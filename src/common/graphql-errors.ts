@@ -106,6 +106,18 @@ export function formatGraphQLError(
   };
 }
 
+/** The code formatGraphQLError gives `error` (for the metrics), without logging anything. */
+export function errorCode(error: GraphQLError, requestErrorCode = 'BAD_USER_INPUT'): string {
+  const original = causeOf(error);
+  if (original instanceof DomainError) {
+    return original.code;
+  }
+  const code = error.extensions?.code ?? (original === error ? requestErrorCode : undefined);
+  return typeof code === 'string' && CLIENT_ERROR_CODES.has(code) && !error.path
+    ? code
+    : 'INTERNAL_SERVER_ERROR';
+}
+
 /**
  * The same mapping for what goes over WebSocket (graphql-ws `onNext`), where GraphQL's request
  * errors come without codes: an error with neither path nor cause is about the request itself.

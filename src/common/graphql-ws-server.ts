@@ -4,14 +4,22 @@ import type { ApolloServerPlugin, GraphQLServerListener } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
 import { Inject, Logger } from '@nestjs/common';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { execute, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import {
+  execute,
+  GraphQLError,
+  Kind,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { Metrics } from '../metrics/metrics.js';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { APP_CONFIG, type AppConfig, type RequestLimits } from '../config/config.js';
 import { clientAddressResolver } from './client-address.js';
 import { DomainError, ErrorCode } from './domain-error.js';
 import { GRAPHQL_ACCESS, type GraphQLAccess } from './graphql-access.js';
-import { formatExecutionResult, formatGraphQLError } from './graphql-errors.js';
+import { errorCode, formatExecutionResult, formatGraphQLError } from './graphql-errors.js';
 import { GRAPHQL_PATH } from './graphql-options.js';
 import { limitRefusal, measureOperation } from './query-limits.js';
 import { subscribeSharingResults } from './shared-subscription-results.js';
@@ -69,6 +77,7 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(GRAPHQL_ACCESS) private readonly access: GraphQLAccess,
     private readonly schemaHost: GraphQLSchemaHost,
+    private readonly metrics: Metrics,
   ) {
     this.clientAddress = clientAddressResolver(config.trustProxy);
     this.wss = new WebSocketServer({
@@ -90,6 +99,11 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
       setInterval(() => this.ping(), this.config.webSocket.pingIntervalMs).unref(),
       setInterval(() => void this.closeRevoked(), REVOCATION_CHECK_MS).unref(),
     );
+  }
+
+  /** How many WebSockets are open (for the metrics). */
+  connectionCount(): number {
+    return this.connections.size;
   }
 
   serverWillStart(): Promise<GraphQLServerListener> {
@@ -238,16 +252,57 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
         );
         return [new GraphQLError(refusal.message, { originalError: refusal })];
       },
-      execute: (args: ExecutionArgs) => overLimits(args, limits, introspection) ?? execute(args),
+      execute: (args: ExecutionArgs) =>
+        this.counted(args, () => overLimits(args, limits, introspection) ?? execute(args)),
       subscribe: (args: ExecutionArgs) =>
-        overLimits(args, limits, introspection) ?? subscribeSharingResults(args),
+        this.counted(
+          args,
+          () => overLimits(args, limits, introspection) ?? subscribeSharingResults(args),
+        ),
       onNext: (_ctx, _id, _payload, _args, result) => formatExecutionResult(result),
       // Request errors (validation, the limits above), which graphql-ws sends without a code.
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((error) =>
+      onError: (_ctx, _id, payload, errors) => {
+        const formatted = errors.map((error) =>
           formatGraphQLError(error.toJSON(), error, 'GRAPHQL_VALIDATION_FAILED'),
-        ),
+        );
+        this.metrics.operation(
+          payload.operationName,
+          'unknown',
+          'websocket',
+          errors.length > 0 ? errorCode(errors[0], 'GRAPHQL_VALIDATION_FAILED') : 'OK',
+        );
+        return formatted;
+      },
     };
+  }
+
+  /**
+   * Runs an operation of a WebSocket and counts its answer (README, "Operating Ratify"): a
+   * query or mutation once answered, with its time; a subscription once it has started.
+   */
+  private counted<T extends ExecutionResult | AsyncIterable<unknown>>(
+    args: ExecutionArgs,
+    run: () => T | Promise<T>,
+  ): T | Promise<T> {
+    const started = performance.now();
+    const operation = args.document.definitions.find(
+      (definition): definition is OperationDefinitionNode =>
+        definition.kind === Kind.OPERATION_DEFINITION &&
+        (!args.operationName || definition.name?.value === args.operationName),
+    );
+    const count = (result: T) => {
+      const errors = Symbol.asyncIterator in result ? undefined : result.errors;
+      this.metrics.operation(
+        operation?.name?.value,
+        operation?.operation ?? 'unknown',
+        'websocket',
+        errors?.length ? errorCode(errors[0]) : 'OK',
+        (performance.now() - started) / 1000,
+      );
+      return result;
+    };
+    const result = run();
+    return result instanceof Promise ? result.then(count) : count(result);
   }
 
   /** Drops the sockets that did not answer the last ping, and pings the others. */

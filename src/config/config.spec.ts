@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       countSqlQueries: false,
       readCacheEntries: 1000,
       webhooks: { allowPrivate: false, timeoutMs: 10000, leaseMs: 30000 },
+      metrics: true,
+      metricsToken: null,
     });
   });
 
@@ -85,6 +87,8 @@ describe('loadConfig', () => {
         WEBHOOK_ALLOW_PRIVATE: 'true',
         WEBHOOK_TIMEOUT_MS: '2500',
         WEBHOOK_LEASE_MS: '5000',
+        METRICS: 'false',
+        METRICS_TOKEN: 'a-long-enough-metrics-token',
       }),
     ).toEqual({
       port: 0,
@@ -109,6 +113,8 @@ describe('loadConfig', () => {
       countSqlQueries: true,
       readCacheEntries: 0,
       webhooks: { allowPrivate: true, timeoutMs: 2500, leaseMs: 5000 },
+      metrics: false,
+      metricsToken: 'a-long-enough-metrics-token',
     });
   });
 
@@ -127,6 +133,8 @@ describe('loadConfig', () => {
       MAX_SUBSCRIPTIONS_PER_CONNECTION: '0',
       WS_PING_INTERVAL_MS: '10',
       WEBHOOK_ALLOW_PRIVATE: 'sometimes',
+      METRICS: 'perhaps',
+      METRICS_TOKEN: 'short',
       WEBHOOK_TIMEOUT_MS: '0',
       WEBHOOK_LEASE_MS: '100',
     };
@@ -147,6 +155,8 @@ describe('loadConfig', () => {
           'WEBHOOK_ALLOW_PRIVATE="sometimes": must be true or false',
           'WEBHOOK_TIMEOUT_MS="0": must be a whole number from 100 to 60000',
           'WEBHOOK_LEASE_MS="100": must be a whole number from 1000 to 600000',
+          'METRICS="perhaps": must be true or false',
+          'METRICS_TOKEN (5 characters, not shown): must be at least 16 characters without spaces',
           expect.stringMatching(/^REDIS_URL=/),
         ],
       }),

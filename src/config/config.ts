@@ -31,6 +31,10 @@ export interface AppConfig {
   /** How many read answers to keep while the log has not moved; 0 turns the cache off. */
   readonly readCacheEntries: number;
   readonly webhooks: WebhookSettings;
+  /** Prometheus metrics at /metrics; off with METRICS=false (the bench compares both ways). */
+  readonly metrics: boolean;
+  /** The bearer token /metrics asks for; null: /metrics is open, as scrapers expect. */
+  readonly metricsToken: string | null;
 }
 
 /** How webhooks are delivered (README, "Webhooks"). */
@@ -219,6 +223,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     timeoutMs: read('WEBHOOK_TIMEOUT_MS', 10_000, integer(100, 60_000)),
     leaseMs: read('WEBHOOK_LEASE_MS', 30_000, integer(1_000, 600_000)),
   };
+  const metrics = read('METRICS', true, boolean);
+  const metricsToken = read<string | null>(
+    'METRICS_TOKEN',
+    null,
+    (value) =>
+      value.length >= ADMIN_TOKEN_MIN_LENGTH && !/\s/.test(value)
+        ? ok(value)
+        : bad(`must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters without spaces`),
+    (value) => ` (${value.length} characters, not shown)`,
+  );
   const redisUrl = read<string | null>(
     'REDIS_URL',
     null,
@@ -238,6 +252,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     database,
     redisUrl,
     adminToken,
+    metrics,
+    metricsToken,
     seedDemo,
     nodeEnv,
     logLevels: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(logLevel) + 1),

@@ -9,6 +9,7 @@ import {
 } from 'graphql';
 import { operationKey } from '../common/operation-key.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { Metrics } from '../metrics/metrics.js';
 import { EventLog } from './event-log.service.js';
 
 /** Root fields whose answers change only when an event is appended to the log. */
@@ -54,6 +55,7 @@ export class ReadCachePlugin implements ApolloServerPlugin {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly log: EventLog,
+    private readonly metrics: Metrics,
   ) {
     this.capacity = config.readCacheEntries;
   }
@@ -75,7 +77,9 @@ export class ReadCachePlugin implements ApolloServerPlugin {
         }
         const head = await this.log.head();
         const hit = this.entries.get(key);
-        if (hit && hit.head === head) {
+        const fresh = hit?.head === head;
+        this.metrics.readCache.inc({ result: fresh ? 'hit' : 'miss' });
+        if (hit && fresh) {
           this.entries.delete(key); // to the back: most recently used
           this.entries.set(key, hit);
           return {

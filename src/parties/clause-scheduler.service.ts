@@ -4,6 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { Metrics } from '../metrics/metrics.js';
 import { AgreementCache } from '../agreements/agreement-cache.js';
 import { loadAgreement } from '../agreements/agreement-rows.js';
 import { commitChange } from '../agreements/agreement-writes.js';
@@ -39,6 +40,7 @@ export class ClauseScheduler implements OnApplicationBootstrap, OnApplicationShu
     private readonly db: Database,
     private readonly log: EventLog,
     private readonly cache: AgreementCache,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -89,6 +91,7 @@ export class ClauseScheduler implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async settle(agreementId: string, now: Date): Promise<boolean> {
+    let due = 0;
     try {
       const saved = await this.log.write(async (log) => {
         const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
@@ -101,6 +104,7 @@ export class ClauseScheduler implements OnApplicationBootstrap, OnApplicationShu
         if (!agreement) {
           return null; // made by another instance meanwhile, or being made by it now
         }
+        due = held.length;
         return commitChange(
           log,
           agreement,
@@ -113,6 +117,7 @@ export class ClauseScheduler implements OnApplicationBootstrap, OnApplicationShu
         return false;
       }
       this.cache.remember(saved);
+      this.metrics.scheduledMovesMade.inc(due);
       return true;
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.VERSION_CONFLICT) {

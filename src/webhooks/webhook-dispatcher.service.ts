@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Metrics } from '../metrics/metrics.js';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import {
   Inject,
@@ -114,6 +115,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     private readonly db: Database,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {
     this.thread = new SenderThread({
       allowPrivate: config.webhooks.allowPrivate,
@@ -137,9 +139,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Lets the sends under way end (for SHUTDOWN_GRACE_MS, then cuts them off: an event whose send
-   * was cut off is sent again by the next instance), writes what was delivered, and gives the
-   * leases back, so that another instance may take the webhooks over at once.
+   * Lets the sends under way end and begins no other (for SHUTDOWN_GRACE_MS, then cuts them off:
+   * an event whose send was cut off is sent again by the next instance), writes what was
+   * delivered, and gives the leases back, so that another instance may take the webhooks over
+   * at once.
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
@@ -149,13 +152,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     }
     await this.ticking;
     const stopped = Promise.all([...this.held.values()].map((deliverer) => deliverer.stop()));
-    let grace: NodeJS.Timeout | undefined;
-    await Promise.race([
-      stopped,
-      new Promise((resolve) => (grace = setTimeout(resolve, SHUTDOWN_GRACE_MS))),
-    ]);
-    clearTimeout(grace);
-    await this.thread.close();
+    // The jobs end after the messages being sent, with their results, which are recorded.
+    await this.thread.stop(SHUTDOWN_GRACE_MS);
     await stopped;
     await this.flush();
     if (this.held.size) {
@@ -375,6 +373,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     result: JobResult['results'][number],
     nextAttemptAt: Date | null,
   ): NewDelivery {
+    this.metrics.webhookDeliveries.inc({ outcome: result.ok ? 'success' : 'failure' });
     return {
       webhookId,
       sequence: event.sequence,

@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+
+/** How many operation names the metrics tell apart; the rest count as `other`. */
+export const MAX_OPERATION_NAMES = 100;
+/** An operation name longer than this counts as `other`: a label is not a place for a payload. */
+const MAX_NAME_LENGTH = 64;
+
+/** GraphQL's operation types, and `unknown` for a request refused before its operation was known. */
+export type OperationType = 'query' | 'mutation' | 'subscription' | 'unknown';
+
+/**
+ * Ratify's Prometheus metrics (README, "Operating Ratify"), in a registry of its own: what the
+ * operations do, and, read when scraped, what the server holds. Every label takes a bounded set
+ * of values, so that no client can grow the registry: operation names beyond the first
+ * MAX_OPERATION_NAMES count as `other`, outcomes are the error codes of docs/design.md §2.
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly names = new Set<string>();
+
+  private readonly operations = new Counter({
+    name: 'ratify_graphql_operations_total',
+    help: 'GraphQL operations answered, by operation name, type, transport and outcome (OK or the error code).',
+    labelNames: ['operation', 'type', 'transport', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /**
+   * One histogram per operation type rather than a `type` label: each is then a single series,
+   * which every reader of the text format takes whole (some merge a labelled histogram's series).
+   */
+  private readonly durations = {
+    query: this.latency('query'),
+    mutation: this.latency('mutation'),
+  };
+
+  readonly readCache = new Counter({
+    name: 'ratify_read_cache_requests_total',
+    help: 'Reads the read cache could answer (hit) or not (miss).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: 'ratify_rate_limit_refusals_total',
+    help: 'Requests refused by a rate limit (RATE_LIMITED), by limit.',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  readonly publishLag = new Histogram({
+    name: 'ratify_event_publish_lag_seconds',
+    help: 'From an event being recorded to its delivery to this instance’s subscribers.',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly scheduledMovesMade = new Counter({
+    name: 'ratify_scheduled_moves_made_total',
+    help: 'Moves the treaties’ clauses made on their dates (entry into force, withdrawals, expiry).',
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveries = new Counter({
+    name: 'ratify_webhook_deliveries_total',
+    help: 'Webhook delivery attempts, by outcome (success or failure).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(@Inject(APP_CONFIG) readonly config: AppConfig) {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts one operation's answer, and times it when it is a query or a mutation. */
+  operation(
+    name: string | null | undefined,
+    type: OperationType,
+    transport: 'http' | 'websocket',
+    outcome: string,
+    seconds?: number,
+  ): void {
+    if (!this.config.metrics) {
+      return;
+    }
+    this.operations.inc({ operation: this.nameLabel(name), type, transport, outcome });
+    if (seconds !== undefined && (type === 'query' || type === 'mutation')) {
+      this.durations[type].observe(seconds);
+    }
+  }
+
+  private latency(type: 'query' | 'mutation'): Histogram {
+    return new Histogram({
+      name: `ratify_graphql_${type}_duration_seconds`,
+      help: `Time to answer a GraphQL ${type}, over HTTP or WebSocket, from its request to its answer.`,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+  }
+
+  /**
+   * A gauge read when scraped (`read` may query the database; a failure leaves the gauge as it
+   * was and is left to the readiness check to report).
+   */
+  gauge(name: string, help: string, read: () => number | Promise<number>): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set(await read());
+        } catch {
+          // The database may be away: /health/ready says so.
+        }
+      },
+    });
+  }
+
+  private nameLabel(name: string | null | undefined): string {
+    if (!name) {
+      return 'anonymous';
+    }
+    if (this.names.has(name)) {
+      return name;
+    }
+    if (name.length > MAX_NAME_LENGTH || this.names.size >= MAX_OPERATION_NAMES) {
+      return 'other';
+    }
+    this.names.add(name);
+    return name;
+  }
+}
