@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
+import type { Logger as PinoLogger } from 'pino';
 import { AgreementsModule } from './agreements/agreements.module.js';
 import { PartiesModule } from './parties/parties.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -13,9 +14,10 @@ import { graphqlOptions, UnmountedApolloDriver } from './common/graphql-options.
 import { GraphQLWebSocketServer } from './common/graphql-ws-server.js';
 import { RequestLimitsPlugin } from './common/request-limits.plugin.js';
 import { InputValidationPipe } from './common/validation.js';
+import { ROOT_LOGGER } from './logging/logging.js';
 import { MetricsCollectors } from './metrics/collectors.js';
 import { MetricsModule } from './metrics/metrics.module.js';
-import { OperationMetricsPlugin } from './metrics/operation-metrics.plugin.js';
+import { OperationObserverPlugin } from './metrics/operation-observer.plugin.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -30,7 +32,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, logger: PinoLogger): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -54,11 +56,12 @@ export class AppModule {
         { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: GraphQLExceptionFilter },
         RequestLimitsPlugin,
-        OperationMetricsPlugin,
+        OperationObserverPlugin,
         MetricsCollectors,
         { provide: GRAPHQL_ACCESS, useExisting: RequestContexts },
         GraphQLWebSocketServer,
         Readiness,
+        { provide: ROOT_LOGGER, useValue: logger },
         ...(config.seedDemo ? [DemoSeeder] : []),
       ],
     };

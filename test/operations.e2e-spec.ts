@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AgreementFactory } from './factories/agreement.factory.js';
+import { buildOnce, ChildServer } from './support/child-server.js';
 import { createTestDatabase, dialect, SKIPPED_BECAUSE } from './support/databases.js';
-import { TestServer, waitUntil } from './support/server.js';
+import { ADMIN_TOKEN, TestServer, waitUntil } from './support/server.js';
 import { Scrape } from './support/metrics.js';
 import { Receiver } from './support/receiver.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -194,7 +196,15 @@ describe('/metrics', () => {
     expect(grew('ratify_event_publish_lag_seconds')).toBe(1);
     expect(after.value('ratify_websocket_connections')).toBe(1);
     expect(after.value('ratify_subscriptions')).toBe(1);
-    expect(grew('ratify_webhook_deliveries_total', { outcome: 'success' })).toBe(1);
+    // The attempt is counted once the sender thread has answered, a moment after the receiver.
+    await waitUntil(
+      async () =>
+        (await Scrape.of(server.url)).value('ratify_webhook_deliveries_total', {
+          outcome: 'success',
+        }) -
+          before.value('ratify_webhook_deliveries_total', { outcome: 'success' }) ===
+        1,
+    );
     // The webhook's position is written once a second: the backlog falls to 0 by then.
     await waitUntil(
       async () => (await Scrape.of(server.url)).value('ratify_webhook_backlog') === 0,
@@ -265,5 +275,143 @@ describe('/metrics with METRICS=false', () => {
 
   it('is not served', async () => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+  });
+});
+
+describe('the log', () => {
+  const lines: Record<string, any>[] = [];
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await TestServer.start({
+      seedDemo: false,
+      env: { LOG_LEVEL: 'info' },
+      logDestination: { write: (line: string) => lines.push(JSON.parse(line)) },
+    });
+  });
+  afterAll(() => server.dispose());
+
+  it('has one JSON line per request, with its id, operation, outcome and token name', async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        'x-request-id': 'desk-42',
+      },
+      body: JSON.stringify({
+        query: `mutation Register($input: CreateAgreementInput!) { createAgreement(input: $input) { id } }`,
+        variables: { input: { ...AgreementFactory.input(), summary: 'Jane Roe, +1 555 0100' } },
+      }),
+    });
+    expect(response.headers.get('x-request-id')).toBe('desk-42');
+    await server.ok(`query Agreements { agreements { totalCount } }`);
+    await waitUntil(() => lines.filter((line) => line.msg === 'request').length >= 2);
+    const [mutation, query] = lines.filter((line) => line.msg === 'request');
+    expect(mutation).toEqual({
+      level: 'info',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      service: 'ratify',
+      pid: process.pid,
+      msg: 'request',
+      reqId: 'desk-42',
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+      durationMs: expect.any(Number),
+      clientAddress: '127.0.0.1',
+      operation: 'Register',
+      type: 'mutation',
+      outcome: 'OK',
+      tokenName: 'ADMIN_TOKEN',
+    });
+    expect(query).toMatchObject({ operation: 'Agreements', type: 'query', outcome: 'OK' });
+    expect(query.reqId).toMatch(/^[0-9a-f-]{36}$/);
+    const text = JSON.stringify(lines);
+    for (const secret of [ADMIN_TOKEN, 'Jane Roe', '555 0100']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it('has a line when a WebSocket and a subscription open and end', async () => {
+    const subscriber = await server.subscribe(
+      `subscription Watch { agreementEvents { sequence } }`,
+    );
+    await subscriber.close();
+    await waitUntil(() => lines.some((line) => line.msg === 'websocket closed'));
+    const socket = lines.filter((line) => String(line.msg).match(/^(websocket|subscription) /));
+    expect(socket.map((line) => line.msg)).toEqual([
+      'websocket opened',
+      'subscription started',
+      'subscription ended',
+      'websocket closed',
+    ]);
+    expect(socket[1]).toMatchObject({ operation: 'Watch', connectionId: socket[0].connectionId });
+    expect(socket[2].durationMs).toEqual(expect.any(Number));
+  });
+});
+
+const withChild = dialect === 'sqlite';
+(withChild ? describe : describe.skip)('the log of a production server', () => {
+  it('is JSON lines, and holds no token, secret or variable of a run that used them', async () => {
+    buildOnce();
+    const database = await createTestDatabase();
+    const server = await ChildServer.start(
+      database,
+      { NODE_ENV: 'production', LOG_LEVEL: 'debug', WEBHOOK_ALLOW_PRIVATE: 'true' },
+      { capture: true },
+    );
+    const receiver = await Receiver.start();
+    try {
+      const { createApiToken } = await server.ok(
+        `mutation { createApiToken(name: "kr-desk", role: EDITOR) { token } }`,
+      );
+      const token = createApiToken.token as string;
+      const { createWebhook } = await server.ok(
+        `mutation ($url: String!) { createWebhook(input: { url: $url }) { secret webhook { id } } }`,
+        { url: receiver.url },
+      );
+      const { rotateWebhookSecret } = await server.ok(
+        `mutation ($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`,
+        { id: createWebhook.webhook.id },
+      );
+      const note = 'Call Jane Roe at +1 555 0100';
+      const editor = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: `mutation ($input: CreateAgreementInput!) { createAgreement(input: $input) { id } }`,
+          variables: { input: { ...AgreementFactory.input(), note } },
+        }),
+      });
+      expect(((await editor.json()) as any).errors).toBeUndefined();
+      await waitUntil(() => receiver.received.length >= 1, 10_000);
+      await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer wrong-token-123' },
+        body: JSON.stringify({ query: `mutation { revokeApiToken(id: "x") { id } }` }),
+      });
+      await server.stop();
+      const lines = server.output.trim().split('\n');
+      expect(lines.length).toBeGreaterThan(5);
+      for (const line of lines) {
+        expect(() => JSON.parse(line)).not.toThrow();
+      }
+      expect(lines.map((line) => JSON.parse(line).msg)).toContain('request');
+      for (const secret of [
+        ADMIN_TOKEN,
+        token,
+        createWebhook.secret,
+        rotateWebhookSecret.secret,
+        'wrong-token-123',
+        'Jane Roe',
+        '555 0100',
+      ]) {
+        expect(server.output).not.toContain(secret);
+      }
+    } finally {
+      await server.kill();
+      await receiver.close();
+      await database.drop();
+    }
   });
 });

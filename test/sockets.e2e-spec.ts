@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
-import { Logger, type LoggerService } from '@nestjs/common';
 import WebSocket from 'ws';
 import { AgreementEventType } from '../src/events/entities/agreement-event.entity.js';
 import { EventLog } from '../src/events/event-log.service.js';
@@ -463,23 +462,16 @@ describe('/health with REQUIRE_AUTH_FOR_READS', () => {
 });
 
 describe('clients that leave', () => {
-  const lines: { level: string; message: string }[] = [];
-  const capture: LoggerService = Object.fromEntries(
-    ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'].map((level) => [
-      level,
-      (message: unknown) => lines.push({ level, message: String(message) }),
-    ]),
-  ) as unknown as LoggerService;
+  const lines: { level: string; msg: string }[] = [];
   let server: TestServer;
   beforeAll(async () => {
-    // Set first: Nest then keeps it, with the levels of LOG_LEVEL.
-    Logger.overrideLogger(capture);
-    server = await TestServer.start({ seedDemo: false, env: { LOG_LEVEL: 'debug' } });
+    server = await TestServer.start({
+      seedDemo: false,
+      env: { LOG_LEVEL: 'debug' },
+      logDestination: { write: (line: string) => lines.push(JSON.parse(line)) },
+    });
   });
-  afterAll(async () => {
-    Logger.overrideLogger(['fatal']);
-    await server.dispose();
-  });
+  afterAll(() => server.dispose());
 
   it('are logged as leaving, never as internal errors: an aborted upload, a reset WebSocket', async () => {
     const { port } = new URL(server.url);
@@ -507,7 +499,7 @@ describe('clients that leave', () => {
       connection.socket as unknown as { _socket: { resetAndDestroy(): void } }
     )._socket.resetAndDestroy();
     await waitUntil(async () => (await server.health()).subscriptions === 0);
-    await waitUntil(() => lines.some((line) => line.message.includes('left before')));
+    await waitUntil(() => lines.some((line) => line.msg.includes('left before')));
     expect(lines.filter((line) => line.level === 'error' || line.level === 'fatal')).toEqual([]);
   });
 });

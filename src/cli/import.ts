@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Module, type DynamicModule } from '@nestjs/common';
@@ -32,6 +33,7 @@ class ImportCommandModule {
       module: ImportCommandModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule,
         DatabaseModule.forRoot(config.database),
         EventsModule,
       ],

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { parseArgs } from 'node:util';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -22,7 +23,12 @@ class TokenCommandModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: TokenCommandModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(config.database), AuthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        MetricsModule,
+        DatabaseModule.forRoot(config.database),
+        AuthModule,
+      ],
     };
   }
 }

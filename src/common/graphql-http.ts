@@ -3,7 +3,11 @@ import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/
 import type { ApolloDriver } from '@nestjs/apollo';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import type { Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '../config/config.js';
+import { ROOT_LOGGER } from '../logging/logging.js';
+import { logRequest } from '../logging/request-log.js';
+import { clientAddressResolver } from './client-address.js';
 import { GRAPHQL_ACCESS, type GraphQLAccess } from './graphql-access.js';
 import { GRAPHIQL_PATH, GRAPHQL_PATH } from './graphql-options.js';
 
@@ -63,11 +67,14 @@ export function serveGraphQLOverHttp(app: INestApplication, config: AppConfig): 
     throw new Error('The HTTP server does not hand its requests to Express');
   }
   server.removeListener('request', express);
+  const log = app.get<PinoLogger>(ROOT_LOGGER);
+  const clientAddress = clientAddressResolver(config.trustProxy);
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of SECURITY_HEADERS) {
       res.setHeader(name, value);
     }
     const [path, search] = splitUrl(req.url);
+    logRequest(log, req, res, path, () => clientAddress(req));
     if (path !== GRAPHQL_PATH) {
       express(req, res);
       return;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ApolloServerPlugin, GraphQLServerListener } from '@apollo/server';
@@ -8,10 +9,13 @@ import {
   execute,
   GraphQLError,
   Kind,
+  OperationTypeNode,
   type ExecutionArgs,
   type ExecutionResult,
   type OperationDefinitionNode,
 } from 'graphql';
+import type { Logger as PinoLogger } from 'pino';
+import { ROOT_LOGGER } from '../logging/logging.js';
 import { Metrics } from '../metrics/metrics.js';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -32,6 +36,10 @@ interface Connection {
   identity: unknown;
   /** It answered the last ping (or has not been pinged yet). */
   alive: boolean;
+  /** For its log lines: an id of its own, when it opened, and its open subscriptions. */
+  readonly id: string;
+  readonly openedAt: number;
+  readonly subscriptions: Map<string, { operation: string | null; startedAt: number }>;
 }
 
 /** How often the tokens of open connections are checked for revocation. */
@@ -78,6 +86,7 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
     @Inject(GRAPHQL_ACCESS) private readonly access: GraphQLAccess,
     private readonly schemaHost: GraphQLSchemaHost,
     private readonly metrics: Metrics,
+    @Inject(ROOT_LOGGER) private readonly log: PinoLogger,
   ) {
     this.clientAddress = clientAddressResolver(config.trustProxy);
     this.wss = new WebSocketServer({
@@ -144,7 +153,16 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
     socket: WebSocket,
     clientAddress: string,
   ): void {
-    const connection: Connection = { socket, clientAddress, identity: null, alive: true };
+    const connection: Connection = {
+      socket,
+      clientAddress,
+      identity: null,
+      alive: true,
+      id: randomUUID(),
+      openedAt: performance.now(),
+      subscriptions: new Map(),
+    };
+    this.log.info({ connectionId: connection.id, clientAddress }, 'websocket opened');
     this.connections.add(connection);
     this.perAddress.set(clientAddress, (this.perAddress.get(clientAddress) ?? 0) + 1);
     socket.on('pong', () => (connection.alive = true));
@@ -198,6 +216,14 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
     );
     socket.once('close', (code: number, reason: Buffer) => {
       this.connections.delete(connection);
+      this.log.info(
+        {
+          connectionId: connection.id,
+          code,
+          durationMs: Math.round(performance.now() - connection.openedAt),
+        },
+        'websocket closed',
+      );
       const left = (this.perAddress.get(clientAddress) ?? 1) - 1;
       if (left > 0) {
         this.perAddress.set(clientAddress, left);
@@ -259,6 +285,33 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
           args,
           () => overLimits(args, limits, introspection) ?? subscribeSharingResults(args),
         ),
+      onOperation: ({ extra: connection }, id, payload, args) => {
+        const operation = operationOf(args);
+        if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
+          const name = payload.operationName?.slice(0, 100) ?? operation.name?.value ?? null;
+          connection.subscriptions.set(id, { operation: name, startedAt: performance.now() });
+          this.log.info(
+            { connectionId: connection.id, subscriptionId: id.slice(0, 100), operation: name },
+            'subscription started',
+          );
+        }
+        return undefined;
+      },
+      onComplete: ({ extra: connection }, id) => {
+        const subscription = connection.subscriptions.get(id);
+        if (subscription) {
+          connection.subscriptions.delete(id);
+          this.log.info(
+            {
+              connectionId: connection.id,
+              subscriptionId: id.slice(0, 100),
+              operation: subscription.operation,
+              durationMs: Math.round(performance.now() - subscription.startedAt),
+            },
+            'subscription ended',
+          );
+        }
+      },
       onNext: (_ctx, _id, _payload, _args, result) => formatExecutionResult(result),
       // Request errors (validation, the limits above), which graphql-ws sends without a code.
       onError: (_ctx, _id, payload, errors) => {
@@ -285,11 +338,7 @@ export class GraphQLWebSocketServer implements ApolloServerPlugin {
     run: () => T | Promise<T>,
   ): T | Promise<T> {
     const started = performance.now();
-    const operation = args.document.definitions.find(
-      (definition): definition is OperationDefinitionNode =>
-        definition.kind === Kind.OPERATION_DEFINITION &&
-        (!args.operationName || definition.name?.value === args.operationName),
-    );
+    const operation = operationOf(args);
     const count = (result: T) => {
       const errors = Symbol.asyncIterator in result ? undefined : result.errors;
       this.metrics.operation(
@@ -415,5 +464,14 @@ function refuse(socket: Duplex, status: number, message: string): void {
       `Content-Length: ${Buffer.byteLength(message)}\r\n` +
       '\r\n' +
       message,
+  );
+}
+
+/** The operation of a request that `args` will run. */
+function operationOf(args: ExecutionArgs): OperationDefinitionNode | undefined {
+  return args.document.definitions.find(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      (!args.operationName || definition.name?.value === args.operationName),
   );
 }

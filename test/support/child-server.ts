@@ -19,6 +19,9 @@ export function buildOnce(): void {
 
 /** A Ratify server in a child process (dist/main.js), that can be killed or stopped. */
 export class ChildServer {
+  /** What it wrote on stdout and stderr, when started with `capture`. */
+  output = '';
+
   private constructor(
     readonly process: ChildProcess,
     readonly url: string,
@@ -28,6 +31,7 @@ export class ChildServer {
   static async start(
     database: TestDatabase,
     env: Record<string, string> = {},
+    { capture = false }: { capture?: boolean } = {},
   ): Promise<ChildServer> {
     const port = await freePort();
     const child = spawn(process.execPath, ['dist/main.js'], {
@@ -41,9 +45,12 @@ export class ChildServer {
         LOG_LEVEL: 'error',
         ...env,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: capture ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'ignore', 'inherit'],
     });
     const server = new ChildServer(child, `http://127.0.0.1:${port}`);
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.on('data', (chunk: Buffer) => (server.output += chunk.toString('utf8')));
+    }
     await waitUntil(async () => {
       if (child.exitCode !== null) throw new Error(`The server exited with ${child.exitCode}`);
       return fetch(`${server.url}/health`).then(
@@ -89,6 +96,18 @@ export class ChildServer {
       redis: string;
       subscriptions: number;
     }>;
+  }
+
+  /** Stops the process as an orchestrator does (SIGTERM) and waits for it to end. */
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.process.exitCode !== null || this.process.signalCode !== null) {
+        resolve();
+        return;
+      }
+      this.process.once('exit', () => resolve());
+      this.process.kill('SIGTERM');
+    });
   }
 
   /** Kills the process and waits for it to end. */

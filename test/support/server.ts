@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
+import type { DestinationStream } from 'pino';
 import WebSocket from 'ws';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -31,7 +32,13 @@ export class TestServer {
    * any variable.
    */
   static async start(
-    options: { database?: TestDatabase; seedDemo?: boolean; env?: Record<string, string> } = {},
+    options: {
+      database?: TestDatabase;
+      seedDemo?: boolean;
+      env?: Record<string, string>;
+      /** Receives the log lines (JSON) instead of stdout. */
+      logDestination?: DestinationStream;
+    } = {},
   ): Promise<TestServer> {
     const database = options.database ?? (await createTestDatabase());
     const config = loadConfig({
@@ -43,7 +50,7 @@ export class TestServer {
       RATE_LIMIT_WRITES_PER_MINUTE: '0',
       ...options.env,
     });
-    const app = await createApp(config);
+    const app = await createApp(config, { logDestination: options.logDestination });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     return new TestServer(app, `http://127.0.0.1:${address.port}`, database, !options.database);

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { DatabaseModule } from '../../src/database/database.module.js';
 import { EventsModule } from '../../src/events/events.module.js';
+import { MetricsModule } from '../../src/metrics/metrics.module.js';
 
 /** The services on a real in-memory SQLite database with its migrations, without GraphQL. */
 export function servicesOnSqlite(): TestingModuleBuilder {
@@ -17,6 +18,7 @@ export function servicesOnSqlite(): TestingModuleBuilder {
   const builder = Test.createTestingModule({
     imports: [
       ConfigModule.forRoot(config),
+      MetricsModule,
       DatabaseModule.forRoot(config.database),
       AuthModule,
       EventsModule,
