@@ -94,6 +94,15 @@ const LOG_LEVEL_ALIASES: Record<string, LogLevel> = { info: 'log', trace: 'verbo
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 const ADMIN_TOKEN_MIN_LENGTH = 16;
 
+/** How a secret (ADMIN_TOKEN, METRICS_TOKEN) is read: long enough, and never printed, only its length. */
+const SECRET = [
+  (value: string): Parsed<string | null> =>
+    value.length >= ADMIN_TOKEN_MIN_LENGTH && !/\s/.test(value)
+      ? ok(value)
+      : bad(`must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters without spaces`),
+  (value: string) => ` (${value.length} characters, not shown)`,
+] as const;
+
 type Env = Record<string, string | undefined>;
 
 const integer =
@@ -169,15 +178,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     withoutPassword,
   );
   // A secret is never printed, not even when it is refused: only its length.
-  const adminToken = read<string | null>(
-    'ADMIN_TOKEN',
-    null,
-    (value) =>
-      value.length >= ADMIN_TOKEN_MIN_LENGTH && !/\s/.test(value)
-        ? ok(value)
-        : bad(`must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters without spaces`),
-    (value) => ` (${value.length} characters, not shown)`,
-  );
+  const adminToken = read<string | null>('ADMIN_TOKEN', null, ...SECRET);
   const nodeEnv = read<AppConfig['nodeEnv']>('NODE_ENV', 'development', (value) =>
     (NODE_ENVS as readonly string[]).includes(value)
       ? ok(value as AppConfig['nodeEnv'])
@@ -224,15 +225,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     leaseMs: read('WEBHOOK_LEASE_MS', 30_000, integer(1_000, 600_000)),
   };
   const metrics = read('METRICS', true, boolean);
-  const metricsToken = read<string | null>(
-    'METRICS_TOKEN',
-    null,
-    (value) =>
-      value.length >= ADMIN_TOKEN_MIN_LENGTH && !/\s/.test(value)
-        ? ok(value)
-        : bad(`must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters without spaces`),
-    (value) => ` (${value.length} characters, not shown)`,
-  );
+  const metricsToken = read<string | null>('METRICS_TOKEN', null, ...SECRET);
   const redisUrl = read<string | null>(
     'REDIS_URL',
     null,

@@ -55,7 +55,7 @@ export class PartyFieldsResolver {
       'The body that holds it now, whose track approvalStatus shows (the one that rejected it, when REJECTED); null once every body has approved, or when no approval is required.',
   })
   currentBody(@Parent() party: PartyView): string | null {
-    return party.approvalStatus === ApprovalStatus.APPROVED ? null : currentBody(party);
+    return currentBody(party);
   }
 
   @ResolveField(() => Int, {

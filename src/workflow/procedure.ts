@@ -113,9 +113,9 @@ export function bodiesOf(party: {
   return party.bodies?.length ? [...party.bodies] : [party.legislature ?? DEFAULT_BODY];
 }
 
-/** The body that holds the party's procedure now, or null when it needs no approval. */
+/** The body that holds the party's procedure now (the one that rejected it, when REJECTED); null once every body has approved, or when it needs no approval. */
 export function currentBody(party: ProcedureParty): string | null {
-  if (!party.approvalRequired) {
+  if (!party.approvalRequired || party.approvalStatus === ApprovalStatus.APPROVED) {
     return null;
   }
   const bodies = bodiesOf(party);
