@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AgreementFactory, EVENT_FIELDS } from './factories/agreement.factory.js';
+import { AgreementFactory, DUMA, EVENT_FIELDS, NEW_START } from './factories/agreement.factory.js';
 import { TestServer } from './support/server.js';
 
 /**
@@ -14,24 +14,6 @@ const PARTY = `code approvalStatus approvalAttempt bodies currentBody availableA
 const STEP = `mutation ($input: RecordApprovalStepInput!) {
   recordApprovalStep(input: $input) { stage version parties { ${PARTY} } } }`;
 const STEP_EVENT_FIELDS = `${EVENT_FIELDS} body stepKind yesPercent turnoutPercent binding partyApprovalStatus attempt`;
-const DUMA = 'https://www.reuters.com/article/us-russia-usa-start-duma';
-
-const NEW_START = {
-  title: 'Treaty on Measures for the Further Reduction and Limitation of Strategic Offensive Arms',
-  shortTitle: 'New START',
-  stage: 'PARLIAMENTARY_REVIEW',
-  stageEnteredAt: '2010-05-13T00:00:00.000Z',
-  parties: [
-    { code: 'US', name: 'United States', legislature: 'Senate', approvalRequired: true },
-    {
-      code: 'RU',
-      name: 'Russian Federation',
-      legislature: 'Federal Assembly',
-      approvalRequired: true,
-      bodies: ['State Duma', 'Federation Council'],
-    },
-  ],
-};
 
 describe('domestic procedures', () => {
   let server: TestServer;

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { measureOperation } from '../../src/common/query-limits.js';
 import { loadConfig } from '../../src/config/config.js';
 import { AGREEMENT_PAGE, AGREEMENT_REFRESH, PROCEDURE_STEPS } from '../../web/src/operations.js';
-import { AgreementFactory } from '../factories/agreement.factory.js';
+import { AgreementFactory, DUMA, NEW_START } from '../factories/agreement.factory.js';
 import {
   accessibilityViolations,
   BROWSER_SKIPPED_BECAUSE,
@@ -25,24 +25,6 @@ const inBrowser = hasBrowser && dialect === 'sqlite';
  */
 
 const STEP = `mutation ($input: RecordApprovalStepInput!) { recordApprovalStep(input: $input) { stage } }`;
-const DUMA = 'https://www.reuters.com/article/us-russia-usa-start-duma';
-
-const NEW_START = {
-  title: 'Treaty on Measures for the Further Reduction and Limitation of Strategic Offensive Arms',
-  shortTitle: 'New START',
-  stage: 'PARLIAMENTARY_REVIEW',
-  stageEnteredAt: '2010-05-13T00:00:00.000Z',
-  parties: [
-    { code: 'US', name: 'United States', legislature: 'Senate', approvalRequired: true },
-    {
-      code: 'RU',
-      name: 'Russian Federation',
-      legislature: 'Federal Assembly',
-      approvalRequired: true,
-      bodies: ['State Duma', 'Federation Council'],
-    },
-  ],
-};
 
 /** Under THRESHOLD a party's no does not reject the agreement: Ireland may try again. */
 const LISBON = {

@@ -69,3 +69,22 @@ export const AgreementFactory = {
     return data.createAgreement;
   },
 };
+
+/** A treaty whose party RU has two bodies (New START, 2010): the specs of domestic procedures. */
+export const DUMA = 'https://www.reuters.com/article/us-russia-usa-start-duma';
+export const NEW_START: Partial<CreateAgreementInput> = {
+  title: 'Treaty on Measures for the Further Reduction and Limitation of Strategic Offensive Arms',
+  shortTitle: 'New START',
+  stage: 'PARLIAMENTARY_REVIEW',
+  stageEnteredAt: '2010-05-13T00:00:00.000Z',
+  parties: [
+    { code: 'US', name: 'United States', legislature: 'Senate', approvalRequired: true },
+    {
+      code: 'RU',
+      name: 'Russian Federation',
+      legislature: 'Federal Assembly',
+      approvalRequired: true,
+      bodies: ['State Duma', 'Federation Council'],
+    },
+  ],
+};
