@@ -12,6 +12,7 @@ import { queryScenario } from './scenarios/query.js';
 import { webhooksScenario } from './scenarios/webhooks.js';
 import { writesScenario } from './scenarios/writes.js';
 import { machine } from './lib/machine.js';
+import { removeLogs } from './lib/ratify.js';
 import { FULL, QUICK } from './lib/settings.js';
 
 type Results = Record<string, unknown>;
@@ -56,6 +57,12 @@ const TARGETS: Target[] = [
     holds: (r) => r.fanout10k.delivered === r.fanout10k.expected && r.fanout10k.ratio <= 1.2,
   },
   { scenario: 'memory', measure: 'ratio', target: '<= 1.5', holds: (r) => r.memory.ratio <= 1.5 },
+  {
+    scenario: 'observability',
+    measure: 'query_ratio / writes_ratio',
+    target: '>= 0.9 / >= 0.9',
+    holds: (r) => r.observability.query_ratio >= 0.9 && r.observability.writes_ratio >= 0.9,
+  },
   { scenario: 'growth', measure: 'ratio', target: '<= 1.2', holds: (r) => r.growth.ratio <= 1.2 },
   {
     scenario: 'multilateral',
@@ -106,6 +113,20 @@ async function scenario(name: string, run: () => Promise<Record<string, number |
 await scenario('query', () => queryScenario(settings));
 await scenario('list', () => listScenario());
 await scenario('writes', () => writesScenario(settings));
+if (results.query && results.writes) {
+  // What logging (at the production level) and metrics cost: the query and writes scenarios each
+  // load a Ratify with both off, in turn with the others.
+  const query = results.query as Record<string, number>;
+  const writes = results.writes as Record<string, number>;
+  results.observability = {
+    query_rps: query.ratify_rps,
+    query_unobserved_rps: query.unobserved_rps,
+    query_ratio: query.observed_ratio,
+    writes_tps: writes.ratify_tps,
+    writes_unobserved_tps: writes.unobserved_tps,
+    writes_ratio: writes.observed_ratio,
+  };
+}
 await scenario('fanout', () => fanoutScenario(settings.fanoutSubscribers, settings.fanoutChanges));
 if (results.fanout) {
   // Memory is read during the fanout run, once its subscribers are connected and idle.
@@ -141,6 +162,7 @@ results.targets = Object.fromEntries(verdicts.map((v) => [v.scenario, v.met]));
 results.seconds = Math.round((Date.now() - started) / 1000);
 const file = `bench/results/${only ? 'only' : quick ? 'quick' : 'latest'}.json`;
 writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+removeLogs();
 console.log(`\nWrote ${file} in ${String(results.seconds)} s`);
 for (const v of verdicts) {
   console.log(`${v.met ? 'met    ' : 'NOT MET'}  ${v.scenario}: ${v.measure} ${v.target}`);
@@ -170,6 +192,12 @@ function writeBenchmarksTable(r: any, targets: (Target & { met: boolean })[]) {
       `Ratify ${r.writes.ratify_tps} writes/s, ${r.writes.errors} errors`,
       `bare-apollo-sql ${r.writes.baseline_tps} writes/s`,
       `${r.writes.ratio} of bare-apollo-sql`,
+    ],
+    [
+      'observability',
+      `logs at the production level and /metrics on: query ${r.observability.query_rps} req/s, writes ${r.observability.writes_tps}/s`,
+      `both off: query ${r.observability.query_unobserved_rps} req/s, writes ${r.observability.writes_unobserved_tps}/s`,
+      `query ${r.observability.query_ratio}, writes ${r.observability.writes_ratio} of off`,
     ],
     [
       'fanout',

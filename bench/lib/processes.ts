@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -12,18 +12,25 @@ export class Child {
     readonly port: number,
   ) {}
 
-  /** Starts `node <script>` with `env` and PORT, and waits until `readyPath` answers. */
+  /**
+   * Starts `node <script>` with `env` and PORT, and waits until `readyPath` answers. Its
+   * standard output goes to `logFile` when given (a server's log lines, written as in
+   * production), otherwise nowhere.
+   */
   static async start(
     name: string,
     script: string,
     env: Record<string, string>,
     readyPath = '/health',
+    logFile?: string,
   ): Promise<Child> {
     const port = await freePort();
+    const stdout = logFile === undefined ? 'ignore' : openSync(logFile, 'a');
     const child = spawn(process.execPath, [script], {
       env: { PATH: process.env.PATH, ...env, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', stdout, 'inherit'],
     });
+    if (typeof stdout === 'number') closeSync(stdout); // the child holds its own copy
     const started = new Child(name, child, port);
     const deadline = Date.now() + 30_000;
     for (;;) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, Child, gql, rawAnswer } from './processes.js';
@@ -13,20 +13,51 @@ export function startRatify(file: string, env: Record<string, string> = {}): Pro
   return startRatifyOn(`sqlite:${file}`, env);
 }
 
-/** Ratify as `npm run start:prod` runs it, in production mode, on the database `databaseUrl`. */
+/**
+ * Logging and metrics off: the other side of the `observability` measure. Every other Ratify of
+ * the bench runs as production does, at the default log level (one line per request) with
+ * /metrics on.
+ */
+export const UNOBSERVED = { LOG_LEVEL: 'warn', METRICS: 'false' };
+
+let servers = 0;
+
+/**
+ * Ratify as `npm run start:prod` runs it, in production mode, on the database `databaseUrl`,
+ * its log lines written to a file of its own (`ratify-N.log` in a scratch folder, as a log
+ * shipper would read them).
+ */
 export function startRatifyOn(
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<Child> {
-  return Child.start('ratify', 'dist/main.js', {
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
-    ADMIN_TOKEN,
-    SEED_DEMO: 'false',
-    RATE_LIMIT_WRITES_PER_MINUTE: '0',
-    LOG_LEVEL: 'warn',
-    ...env,
-  });
+  servers += 1;
+  return Child.start(
+    'ratify',
+    'dist/main.js',
+    {
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      ADMIN_TOKEN,
+      SEED_DEMO: 'false',
+      RATE_LIMIT_WRITES_PER_MINUTE: '0',
+      ...env,
+    },
+    '/health',
+    join(logs(), `ratify-${servers}.log`),
+  );
+}
+
+let logsFolder: string | undefined;
+
+/** The folder of this run's server logs; removed with `removeLogs`. */
+function logs(): string {
+  logsFolder ??= mkdtempSync(join(tmpdir(), 'ratify-bench-logs-'));
+  return logsFolder;
+}
+
+export function removeLogs(): void {
+  if (logsFolder) rmSync(logsFolder, { recursive: true, force: true });
 }
 
 /** The status query of the query and growth scenarios: what a tracker page shows. */

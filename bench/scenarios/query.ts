@@ -8,12 +8,14 @@ import {
   startStatusBaseline,
   STATUS_QUERY,
   statusAgreement,
+  UNOBSERVED,
 } from '../lib/ratify.js';
 import { round } from '../lib/stats.js';
 
 /**
  * The status query of one agreement (parties, available actions, last five events) under 20
- * connections, against Ratify, bare-apollo and raw-http answering the same bytes.
+ * connections, against Ratify, bare-apollo and raw-http answering the same bytes, and against a
+ * second Ratify on the same file with logging and metrics off (`UNOBSERVED`).
  */
 export async function queryScenario(settings: Settings) {
   const dir = scratch();
@@ -26,9 +28,11 @@ export async function queryScenario(settings: Settings) {
     servers.push(apollo);
     const raw = await startStatusBaseline('raw-http', ratify, id);
     servers.push(raw);
+    const unobserved = await startRatify(join(dir, 'ratify.sqlite'), UNOBSERVED);
+    servers.push(unobserved);
     const run = (server: Child, seconds: number) =>
       load({ url: server.graphqlUrl, connections: 20, seconds, body });
-    for (const server of [ratify, apollo, raw]) {
+    for (const server of [ratify, apollo, raw, unobserved]) {
       await run(server, settings.warmupSeconds); // JIT and caches, for each server alike
     }
     const measured = await interleave(
@@ -36,6 +40,7 @@ export async function queryScenario(settings: Settings) {
         ratify: (seconds) => run(ratify, seconds),
         apollo: (seconds) => run(apollo, seconds),
         raw: (seconds) => run(raw, seconds),
+        unobserved: (seconds) => run(unobserved, seconds),
       },
       settings.seconds,
       settings.rounds,
@@ -46,7 +51,7 @@ export async function queryScenario(settings: Settings) {
     servers.push(uncached);
     await run(uncached, settings.warmupSeconds);
     const u = await run(uncached, settings.seconds);
-    const { ratify: r, apollo: a, raw: w } = measured;
+    const { ratify: r, apollo: a, raw: w, unobserved: o } = measured;
     return {
       ratify_rps: round(r.rps),
       apollo_rps: round(a.rps),
@@ -55,7 +60,9 @@ export async function queryScenario(settings: Settings) {
       p99_ms: r.p99Ms,
       uncached_rps: round(u.rps),
       uncached_ratio_vs_apollo: round(u.rps / a.rps),
-      errors: r.errors + a.errors + w.errors + u.errors,
+      unobserved_rps: round(o.rps),
+      observed_ratio: round(r.rps / o.rps),
+      errors: r.errors + a.errors + w.errors + u.errors + o.errors,
     };
   } finally {
     await Promise.all(servers.map((server) => server.stop()));

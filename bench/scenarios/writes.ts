@@ -4,14 +4,14 @@ import Database from 'better-sqlite3';
 import { advanceLoad } from '../lib/advance-load.js';
 import { interleave } from '../lib/load.js';
 import { Child } from '../lib/processes.js';
-import { createAgreements, scratch, startRatify } from '../lib/ratify.js';
+import { createAgreements, scratch, startRatify, UNOBSERVED } from '../lib/ratify.js';
 import type { Settings } from '../lib/settings.js';
 import { round } from '../lib/stats.js';
 
 /**
  * advanceAgreement STALL/RESUME cycles from 16 connections over 64 agreements, never two at once
  * on one agreement: Ratify against bare-apollo-sql running the same SQL on a copy of the same
- * database.
+ * database, and against a Ratify with logging and metrics off (`UNOBSERVED`) on another copy.
  */
 export async function writesScenario(settings: Settings) {
   const dir = scratch();
@@ -19,19 +19,26 @@ export async function writesScenario(settings: Settings) {
   let ratify = await startRatify(file);
   const ids = await createAgreements(ratify, 64);
   await ratify.stop();
-  copyFileSync(file, join(dir, 'baseline.sqlite'));
-  for (const suffix of ['-wal', '-shm']) {
-    try {
-      copyFileSync(file + suffix, join(dir, `baseline.sqlite${suffix}`));
-    } catch {
-      // checkpointed already
+  const copies = {
+    baseline: join(dir, 'baseline.sqlite'),
+    unobserved: join(dir, 'unobserved.sqlite'),
+  };
+  for (const copy of Object.values(copies)) {
+    copyFileSync(file, copy);
+    for (const suffix of ['-wal', '-shm']) {
+      try {
+        copyFileSync(file + suffix, copy + suffix);
+      } catch {
+        // checkpointed already
+      }
     }
   }
   ratify = await startRatify(file);
+  const unobserved = await startRatify(copies.unobserved, UNOBSERVED);
   const baseline = await Child.start(
     'bare-apollo-sql',
     'dist-bench/bench/baselines/bare-apollo-sql.js',
-    { DATABASE_FILE: join(dir, 'baseline.sqlite') },
+    { DATABASE_FILE: copies.baseline },
     '/',
   );
   const databases: Database.Database[] = [];
@@ -44,11 +51,17 @@ export async function writesScenario(settings: Settings) {
       return advanceLoad(server, ids, (id) => stage.pluck().get(id)!);
     };
     const onRatify = loader(ratify, file);
-    const onBaseline = loader(baseline, join(dir, 'baseline.sqlite'));
+    const onBaseline = loader(baseline, copies.baseline);
+    const onUnobserved = loader(unobserved, copies.unobserved);
     await onRatify(settings.warmupSeconds);
     await onBaseline(settings.warmupSeconds);
-    const { ratify: r, baseline: b } = await interleave(
-      { ratify: onRatify, baseline: onBaseline },
+    await onUnobserved(settings.warmupSeconds);
+    const {
+      ratify: r,
+      baseline: b,
+      unobserved: o,
+    } = await interleave(
+      { ratify: onRatify, baseline: onBaseline, unobserved: onUnobserved },
       settings.seconds,
       settings.rounds,
     );
@@ -56,11 +69,13 @@ export async function writesScenario(settings: Settings) {
       ratify_tps: round(r.rps),
       baseline_tps: round(b.rps),
       ratio: round(r.rps / b.rps),
-      errors: r.errors,
+      unobserved_tps: round(o.rps),
+      observed_ratio: round(r.rps / o.rps),
+      errors: r.errors + o.errors,
       baseline_errors: b.errors,
     };
   } finally {
     databases.forEach((db) => db.close());
-    await Promise.all([ratify.stop(), baseline.stop()]);
+    await Promise.all([ratify.stop(), unobserved.stop(), baseline.stop()]);
   }
 }
