@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import BetterSqlite3 from 'better-sqlite3';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BACKGROUND, SqlQueryCounter } from './typeorm-logger.js';
 
@@ -34,10 +35,31 @@ export interface Transaction {
   readonly scope: object;
 }
 
-/** Writes done and waiting for the COMMIT that makes them durable (SQLite). */
+/** Writes done and waiting for the COMMIT that makes them durable. */
 interface WriteGroup {
   readonly members: { committed(): void; failed(error: unknown): void }[];
 }
+
+/** PostgreSQL: a group's transaction holds one connection of the pool until it ends. */
+interface PostgresGroup extends WriteGroup {
+  readonly client: PoolClient;
+  /** Lets the connection go back to the pool, or out of it after `error`. */
+  readonly release: (error?: Error) => void;
+}
+
+/**
+ * PostgreSQL: the most writes one transaction holds. A group commits once no write of this
+ * process is waiting for its turn, or at this size: under a load that never lets up, a write
+ * waits for at most this many others before its COMMIT.
+ */
+export const MAX_GROUP_WRITES = 64;
+
+/**
+ * PostgreSQL: how many statements get a name, and so are parsed and planned once per connection
+ * and kept there (pg's named statements); those beyond it are sent unnamed, parsed each time, so
+ * that statements whose text varies (an IN list of n values) cannot grow every connection.
+ */
+const MAX_NAMED_STATEMENTS = 500;
 
 /**
  * The way every query reaches the database.
@@ -46,18 +68,25 @@ interface WriteGroup {
  * write lock: across processes too, writes commit one after another, which is what hands out
  * event sequences in commit order. A write is answered only once it has committed.
  *
- * On PostgreSQL each write is a TypeORM transaction whose first statement locks the event
- * counter row (see takeWriteLock).
+ * Writes commit in groups (group commit), on both databases: the first write opens a
+ * transaction, and each write runs in a savepoint of its own inside it, so that a write that
+ * fails leaves no trace while those before it stand. The writes that arrive meanwhile join the
+ * group, and one COMMIT makes all of them durable at once; only then are they answered and their
+ * events published, in commit order. A failed COMMIT fails every write of the group, none of
+ * which was answered. COMMIT is most of a write's cost (SQLite's, and PostgreSQL's flush of its
+ * WAL), and under load a group holds several writes.
  *
- * On a SQLite file, writes commit in groups (group commit): the first write opens a transaction
- * with BEGIN IMMEDIATE, and each write runs in a savepoint of its own inside it, so that a write
- * that fails leaves no trace while those before it stand. The writes that arrive while the event
- * loop is busy join the group, and one COMMIT, on the loop's next turn, makes all of them durable
- * at once; only then are they answered and their events published, in commit order. A failed
- * COMMIT fails every write of the group, none of which was answered. COMMIT is most of a write's
- * cost in SQLite, and under load a group holds several writes. The statements run directly on
- * the connection TypeORM opened, prepared once. An in-memory database commits each write alone:
- * its reads share the writer's connection and would see an open group.
+ * On a SQLite file the transaction begins with BEGIN IMMEDIATE, and the COMMIT comes on the event
+ * loop's next turn: the writes that arrive while the loop is busy are the group. The statements
+ * run directly on the connection TypeORM opened, prepared once. An in-memory database commits
+ * each write alone: its reads share the writer's connection and would see an open group.
+ *
+ * On PostgreSQL the transaction holds a connection of TypeORM's pool, and its first statement
+ * locks the event counter row (see takeWriteLock), which holds the writes of every other
+ * instance until the COMMIT. The group commits once no write of this process waits for its turn
+ * (a write's statements are round trips, and the writes that arrive during them are the group),
+ * or at MAX_GROUP_WRITES. Statements go to the pool's connections directly, named, so that each
+ * is prepared once per connection.
  *
  * Reads are plain SQL (`select`), the hot path of the API. On PostgreSQL they go to the pool. On
  * a SQLite file they run synchronously on a read-only connection of their own, with prepared
@@ -74,6 +103,12 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
   private tail: Promise<unknown> = Promise.resolve();
   /** SQLite: the writes waiting for the next COMMIT. */
   private group: WriteGroup | null = null;
+  /** PostgreSQL: the open group, and the writes of this process waiting for their turn. */
+  private postgresGroup: PostgresGroup | null = null;
+  private waitingWrites = 0;
+  /** PostgreSQL: TypeORM's pool, which statements go to directly. */
+  private readonly pool: Pool | null = null;
+  private readonly statementNames = new Map<string, string>();
   readonly dialect: 'sqlite' | 'postgres';
   /** SQLite: the connection TypeORM opened, which writes go through. */
   private readonly writer: BetterSqlite3.Database | null = null;
@@ -90,7 +125,9 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
     private readonly counter: SqlQueryCounter,
   ) {
     this.dialect = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
-    if (this.dialect === 'sqlite') {
+    if (this.dialect === 'postgres') {
+      this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+    } else {
       this.writer = (
         dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }
       ).databaseConnection;
@@ -119,8 +156,8 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
    */
   readonly background: Select = (sql, params = []) => this.run(BACKGROUND + sql, params);
 
-  /** Statements inside one transaction: on SQLite's writer connection, or on `em`'s. */
-  private transaction(scope: object, em?: EntityManager): Transaction {
+  /** Statements inside one transaction: on SQLite's writer connection, `client`'s, or `em`'s. */
+  private transaction(scope: object, em?: EntityManager, client?: PoolClient): Transaction {
     const writer = this.writer;
     const execute: Execute = writer
       ? <T extends Row>(sql: string, params: readonly unknown[] = []) => {
@@ -132,10 +169,15 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
               : { rows: [] as T[], changed: statement.run(...values).changes },
           );
         }
-      : async <T extends Row>(sql: string, params: readonly unknown[] = []) => {
-          const result = await em!.queryRunner!.query(this.toPostgres(sql), [...params], true);
-          return { rows: (result.records ?? []) as T[], changed: result.affected ?? 0 };
-        };
+      : client
+        ? async <T extends Row>(sql: string, params: readonly unknown[] = []) => {
+            const result = await this.postgres<T>(client, sql, params);
+            return { rows: result.rows, changed: result.rowCount ?? 0 };
+          }
+        : async <T extends Row>(sql: string, params: readonly unknown[] = []) => {
+            const result = await em!.queryRunner!.query(this.toPostgres(sql), [...params], true);
+            return { rows: (result.records ?? []) as T[], changed: result.affected ?? 0 };
+          };
     const select: Select = async (sql, params = []) => (await execute(sql, params)).rows as never[];
     return { select, execute, scope };
   }
@@ -146,8 +188,8 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
         this.statement(this.reader, sql).all(...this.parameters(params)) as T[],
       );
     }
-    if (this.dialect === 'postgres') {
-      return this.dataSource.query<T[]>(this.toPostgres(sql), [...params]);
+    if (this.pool) {
+      return this.postgres<T>(this.pool, sql, params).then((result) => result.rows);
     }
     return this.exclusive(() => this.dataSource.query<T[]>(sql, this.parameters(params)));
   }
@@ -160,14 +202,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
   write<T>(work: (tx: Transaction) => Promise<T>, afterCommit?: (result: T) => void): Promise<T> {
     const writer = this.writer;
     if (!writer) {
-      return this.exclusive(async () => {
-        const result = await this.dataSource.transaction(async (em) => {
-          await takeWriteLock(em);
-          return work(this.transaction(em, em));
-        });
-        afterCommit?.(result);
-        return result;
-      });
+      return this.writeToPostgres(work, afterCommit);
     }
     const done = this.exclusive(async () => {
       const group = this.group ?? this.beginGroup(writer);
@@ -175,18 +210,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
       try {
         const result = await work(this.transaction(group));
         this.statement(writer, 'RELEASE "write"').run();
-        // Wrapped, so that the next write need not wait for the COMMIT.
-        return {
-          committed: new Promise<T>((resolve, reject) =>
-            group.members.push({
-              committed: () => {
-                afterCommit?.(result);
-                resolve(result);
-              },
-              failed: reject,
-            }),
-          ),
-        };
+        return { committed: joinGroup(group, result, afterCommit) };
       } catch (error) {
         if (writer.inTransaction) {
           this.statement(writer, 'ROLLBACK TO "write"').run();
@@ -204,6 +228,116 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
       }
     });
     return done.then(({ committed }) => committed);
+  }
+
+  /** PostgreSQL's side of `write`: a savepoint in the open group, committed as the class says. */
+  private writeToPostgres<T>(
+    work: (tx: Transaction) => Promise<T>,
+    afterCommit?: (result: T) => void,
+  ): Promise<T> {
+    this.waitingWrites += 1;
+    const done = this.exclusive(async () => {
+      this.waitingWrites -= 1;
+      const group = this.postgresGroup ?? (await this.beginPostgresGroup());
+      const { client } = group;
+      try {
+        await this.postgres(client, 'SAVEPOINT "write"');
+        const result = await work(this.transaction(group, undefined, client));
+        await this.postgres(client, 'RELEASE SAVEPOINT "write"');
+        return { committed: joinGroup(group, result, afterCommit) };
+      } catch (error) {
+        try {
+          await this.postgres(client, 'ROLLBACK TO SAVEPOINT "write"');
+          await this.postgres(client, 'RELEASE SAVEPOINT "write"');
+        } catch {
+          // The transaction is gone (the connection with it): so are the writes before this one.
+          this.endPostgresGroup(group, error);
+        }
+        throw error;
+      } finally {
+        if (
+          this.postgresGroup === group &&
+          (this.waitingWrites === 0 || group.members.length >= MAX_GROUP_WRITES)
+        ) {
+          await this.commitPostgresGroup(group);
+        }
+      }
+    });
+    return done.then(({ committed }) => committed);
+  }
+
+  /** A transaction on a connection of its own, holding the write lock from its first statement. */
+  private async beginPostgresGroup(): Promise<PostgresGroup> {
+    const client = await this.pool!.connect();
+    // The pool listens for a lost connection only while it is idle: a connection lost while a
+    // group holds it would otherwise be an uncaught error. The group's next statement fails.
+    const lost = (error: Error) =>
+      this.logger.error(`A write's connection was lost: ${error.message}`);
+    client.on('error', lost);
+    const release = (error?: Error) => {
+      client.removeListener('error', lost);
+      client.release(error);
+    };
+    try {
+      await this.postgres(client, 'BEGIN');
+      await this.postgres(client, WRITE_LOCK);
+    } catch (error) {
+      release(error as Error);
+      throw error;
+    }
+    const group: PostgresGroup = { client, release, members: [] };
+    this.postgresGroup = group;
+    return group;
+  }
+
+  /** Commits `group` (or, holding no write, ends it), then answers its writes in order. */
+  private async commitPostgresGroup(group: PostgresGroup): Promise<void> {
+    this.postgresGroup = null;
+    try {
+      await this.postgres(group.client, group.members.length ? 'COMMIT' : 'ROLLBACK');
+    } catch (error) {
+      this.endPostgresGroup(group, error);
+      return;
+    }
+    group.release();
+    this.answer(group);
+  }
+
+  /**
+   * Fails every write of `group`, whose transaction failed, and lets its connection go: rolled
+   * back if it still answers, otherwise dropped from the pool.
+   */
+  private endPostgresGroup(group: PostgresGroup, error: unknown): void {
+    if (this.postgresGroup === group) {
+      this.postgresGroup = null;
+    }
+    group.members.forEach((member) => member.failed(error));
+    group.members.length = 0;
+    group.client.query('ROLLBACK').then(
+      () => group.release(),
+      (lost: Error) => group.release(lost),
+    );
+  }
+
+  /**
+   * One statement (`?` placeholders) on PostgreSQL, on `on` (the pool, or a transaction's
+   * connection), named while fewer than MAX_NAMED_STATEMENTS have been.
+   */
+  private postgres<T extends Row>(
+    on: Pool | PoolClient,
+    sql: string,
+    params: readonly unknown[] = [],
+  ): Promise<QueryResult<T>> {
+    if (this.counter.enabled && !sql.startsWith(BACKGROUND)) {
+      this.counter.count += 1;
+    }
+    const text = this.toPostgres(sql);
+    let name = this.statementNames.get(sql);
+    if (!name && this.statementNames.size < MAX_NAMED_STATEMENTS && params.length > 0) {
+      name = `ratify_${this.statementNames.size + 1}`;
+      this.statementNames.set(sql, name);
+    }
+    return on.query<T>({ text, values: [...params], name });
   }
 
   /**
@@ -250,6 +384,11 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
       this.fail(group, error);
       return;
     }
+    this.answer(group);
+  }
+
+  /** Answers the writes of a committed group, in commit order. */
+  private answer(group: WriteGroup): void {
     for (const member of group.members) {
       try {
         member.committed();
@@ -292,6 +431,10 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
     const writer = this.writer;
     if (writer) {
       await this.exclusive(() => Promise.resolve(this.group && this.commit(writer, this.group)));
+    } else {
+      await this.exclusive(async () => {
+        if (this.postgresGroup) await this.commitPostgresGroup(this.postgresGroup);
+      });
     }
   }
 
@@ -332,14 +475,29 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
 }
 
 /**
- * Takes PostgreSQL's write lock as the transaction's first statement, by updating the one row
+ * Makes a write that is done a member of `group`: answered, its `afterCommit` run, only once the
+ * group has committed. Returned wrapped by `write`'s turn, so that the next write need not wait
+ * for the COMMIT.
+ */
+function joinGroup<T>(group: WriteGroup, result: T, afterCommit?: (result: T) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) =>
+    group.members.push({
+      committed: () => {
+        afterCommit?.(result);
+        resolve(result);
+      },
+      failed: reject,
+    }),
+  );
+}
+
+/**
+ * PostgreSQL's write lock, a transaction's first statement: it updates the one row
  * every writer updates anyway (the event counter) to itself: the row lock holds every other
  * writer, of any instance, until this transaction ends, so writes are serialized and sequences
  * follow commit order.
  */
-async function takeWriteLock(em: EntityManager): Promise<void> {
-  await em.query('UPDATE "event_counter" SET "lastSequence" = "lastSequence" WHERE "id" = 1');
-}
+const WRITE_LOCK = 'UPDATE "event_counter" SET "lastSequence" = "lastSequence" WHERE "id" = 1';
 
 /** Column values as the drivers return them, to the types the entities hold. */
 export const columns = {
