@@ -4,6 +4,7 @@
 // measured in the same run, on the same machine.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fanoutScenario } from './scenarios/fanout.js';
+import { clusterScenario } from './scenarios/cluster.js';
 import { growthScenario } from './scenarios/growth.js';
 import { listScenario } from './scenarios/list.js';
 import { multilateralScenario } from './scenarios/multilateral.js';
@@ -14,6 +15,7 @@ import { writesScenario } from './scenarios/writes.js';
 import { machine } from './lib/machine.js';
 import { removeLogs } from './lib/ratify.js';
 import { FULL, QUICK } from './lib/settings.js';
+import { round } from './lib/stats.js';
 
 type Results = Record<string, unknown>;
 
@@ -56,6 +58,16 @@ const TARGETS: Target[] = [
     target: 'all delivered, <= 1.2',
     holds: (r) => r.fanout10k.delivered === r.fanout10k.expected && r.fanout10k.ratio <= 1.2,
   },
+  {
+    scenario: 'cluster',
+    measure: 'delivered / ratio (p99 over fanout10k p99) / gap_free',
+    target: 'all / <= 1.2 / true',
+    holds: (r) =>
+      r.cluster.skipped === undefined &&
+      r.cluster.delivered === r.cluster.expected &&
+      r.cluster.ratio <= 1.2 &&
+      r.cluster.gap_free === 'true',
+  },
   { scenario: 'memory', measure: 'ratio', target: '<= 1.5', holds: (r) => r.memory.ratio <= 1.5 },
   {
     scenario: 'observability',
@@ -74,6 +86,16 @@ const TARGETS: Target[] = [
       r.multilateral.party_writes_ratio >= 0.5 &&
       r.multilateral.errors === 0 &&
       r.multilateral.sql_per_request_50 === r.multilateral.sql_per_request_200,
+  },
+  {
+    scenario: 'postgres',
+    measure: 'writes_ratio_vs_sqlite / query_ratio_vs_apollo',
+    target: '>= 0.5, errors = 0 / >= 0.7',
+    holds: (r) =>
+      r.postgres.skipped === undefined &&
+      r.postgres.writes_ratio_vs_sqlite >= 0.5 &&
+      r.postgres.errors === 0 &&
+      r.postgres.query_ratio_vs_apollo >= 0.7,
   },
   {
     scenario: 'webhooks',
@@ -149,6 +171,13 @@ await scenario('fanout10k', async () => {
     ratio: r.ratio,
   };
 });
+await scenario('cluster', async () => {
+  const r = await clusterScenario(settings);
+  const single = results.fanout10k as Record<string, number> | undefined;
+  return r.skipped || !single
+    ? r
+    : { ...r, single_p99_ms: single.p99_ms, ratio: round(Number(r.p99_ms) / single.p99_ms) };
+});
 await scenario('growth', () => growthScenario(settings));
 await scenario('multilateral', () => multilateralScenario(settings));
 await scenario('postgres', () => postgresScenario(settings));
@@ -211,6 +240,14 @@ function writeBenchmarksTable(r: any, targets: (Target & { met: boolean })[]) {
       `bare-ws p99 ${r.fanout10k.baseline_p99_ms} ms`,
       `${r.fanout10k.ratio} × bare-ws`,
     ],
+    r.cluster.skipped
+      ? ['cluster', `skipped: ${r.cluster.skipped}`, '', '']
+      : [
+          'cluster',
+          `${r.cluster.instances} instances on PostgreSQL and Redis, changes made on each in turn: ${r.cluster.delivered}/${r.cluster.expected} delivered to ${r.cluster.subscribers}, p99 ${r.cluster.p99_ms} ms, gap-free: ${r.cluster.gap_free}`,
+          `one instance (fanout10k) p99 ${r.cluster.single_p99_ms} ms`,
+          `${r.cluster.ratio} × one instance`,
+        ],
     [
       'memory',
       `${r.memory.ratify_bytes_per_sub} bytes per idle subscriber`,
@@ -249,8 +286,12 @@ function writeBenchmarksTable(r: any, targets: (Target & { met: boolean })[]) {
       pg.skipped
         ? `skipped: ${pg.skipped}`
         : `status query (read cache off) ${pg.query_rps} req/s, p99 ${pg.query_p99_ms} ms; writes ${pg.writes_tps}/s, p99 ${pg.writes_p99_ms} ms; ${pg.errors} errors`,
-      pg.skipped ? '' : `bare-apollo ${pg.apollo_rps} req/s`,
-      pg.skipped ? '' : `query ${pg.query_ratio_vs_apollo} of bare-apollo`,
+      pg.skipped
+        ? ''
+        : `bare-apollo ${pg.apollo_rps} req/s; Ratify on SQLite ${pg.sqlite_writes_tps} writes/s`,
+      pg.skipped
+        ? ''
+        : `query ${pg.query_ratio_vs_apollo} of bare-apollo; writes ${pg.writes_ratio_vs_sqlite} of SQLite`,
     ]);
   }
   const table = [

@@ -9,6 +9,8 @@ import { sleep } from './processes.js';
 export class Subscribers {
   /** arrivals[i][k]: when client i received its k-th message (performance.now()). */
   readonly arrivals: number[][] = [];
+  /** sequences[i][k]: the `sequence` field of that message's payload, where it has one. */
+  readonly sequences: number[][] = [];
   private readonly clients: Client[] = [];
   private readonly disposers: (() => void)[] = [];
   failures = 0;
@@ -24,6 +26,8 @@ export class Subscribers {
     for (let i = 0; i < count; i += 1) {
       const arrivals: number[] = [];
       this.arrivals.push(arrivals);
+      const sequences: number[] = [];
+      this.sequences.push(sequences);
       const client = createClient({
         url,
         webSocketImpl: WebSocket,
@@ -36,7 +40,11 @@ export class Subscribers {
         client.subscribe(
           { query, variables },
           {
-            next: () => arrivals.push(performance.now()),
+            next: (message) => {
+              arrivals.push(performance.now());
+              const payload = Object.values(message.data ?? {})[0] as { sequence?: unknown };
+              if (typeof payload?.sequence === 'number') sequences.push(payload.sequence);
+            },
             error: () => (this.failures += 1),
             complete: () => undefined,
           },

@@ -9,9 +9,10 @@ const SUBSCRIPTION = `subscription ($id: ID) { agreementStageChanged(agreementId
   sequence agreementId type action fromStage toStage occurredAt actor } }`;
 const ADVANCE = `mutation ($id: ID!, $action: WorkflowAction!) { advanceAgreement(input: { agreementId: $id, action: $action }) { version } }`;
 
-interface Server {
-  child: Child;
-  /** Makes one change happen (a mutation, or a publish for the baseline). */
+/** Where the subscribers go (split evenly), and how one change is made happen. */
+export interface FanoutTarget {
+  servers: Child[];
+  /** Makes the `k`-th change happen (a mutation, or a publish for the baseline). */
   change(k: number): Promise<unknown>;
 }
 
@@ -20,53 +21,79 @@ async function subscriptions(child: Child): Promise<number> {
   return body.subscriptions;
 }
 
-async function rss(child: Child): Promise<number> {
+async function rss(servers: Child[]): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < 5; i += 1) {
-    samples.push(child.rssBytes());
+    samples.push(servers.reduce((sum, child) => sum + child.rssBytes(), 0));
     await sleep(200);
   }
   return median(samples);
 }
 
 /**
- * `count` subscribers opened at `perSecond`, then `changes` changes one after another: every
- * subscriber's latency from the moment the change is sent to the moment it receives it. The
- * server's resident memory is read before the subscribers come and once they are idle.
+ * `count` subscribers opened at `perSecond`, split evenly across the servers, then `changes`
+ * changes one after another: every subscriber's latency from the moment the change is sent to
+ * the moment it receives it. The servers' resident memory is read before the subscribers come
+ * and once they are idle. Gap-free: every subscriber received every change, their sequences
+ * one after another.
  */
-async function measure(
-  server: Server,
+export async function measureFanout(
+  target: FanoutTarget,
   id: string,
   count: number,
   changes: number,
   perSecond: number,
 ) {
-  const idle = await rss(server.child);
+  const { servers } = target;
+  const idle = await rss(servers);
   const subscribers = new Subscribers();
-  await subscribers.open(server.child.wsUrl, SUBSCRIPTION, { id }, count, perSecond);
+  for (const [i, server] of servers.entries()) {
+    const share = Math.floor(count / servers.length) + (i < count % servers.length ? 1 : 0);
+    await subscribers.open(server.wsUrl, SUBSCRIPTION, { id }, share, perSecond);
+  }
   const deadline = Date.now() + 60_000;
-  while ((await subscriptions(server.child)) < count && Date.now() < deadline) {
+  const open = async () =>
+    (await Promise.all(servers.map((server) => subscriptions(server)))).reduce((a, b) => a + b);
+  while ((await open()) < count && Date.now() < deadline) {
     await sleep(50);
   }
   await sleep(1000);
-  const bytesPerSubscriber = ((await rss(server.child)) - idle) / count;
+  const bytesPerSubscriber = ((await rss(servers)) - idle) / count;
   const sentAt: number[] = [];
   for (let k = 0; k < changes; k += 1) {
     sentAt.push(performance.now());
-    await server.change(k);
+    await target.change(k);
     await subscribers.waitFor(k + 1, 30_000);
   }
   const latencies = subscribers.arrivals.flatMap((arrivals) =>
     arrivals.slice(0, changes).map((arrivedAt, k) => arrivedAt - sentAt[k]),
   );
   const delivered = subscribers.delivered();
+  const gapFree = subscribers.sequences.every(
+    (sequences) =>
+      sequences.length === changes &&
+      sequences.every((sequence, k) => k === 0 || sequence === sequences[k - 1] + 1),
+  );
   await subscribers.close();
   return {
     delivered,
     p99Ms: percentile(latencies, 99),
     bytesPerSubscriber,
     failures: subscribers.failures,
+    gapFree,
   };
+}
+
+/** An agreement in NEGOTIATION with one event, for `fanout`'s subscribers; returns its id. */
+export async function fanoutAgreement(ratify: Child): Promise<string> {
+  const [id] = await createAgreements(ratify, 1);
+  await gql(ratify.graphqlUrl, ADVANCE, { id, action: 'STALL' });
+  return id;
+}
+
+/** The `k`-th change of a fanout run, made on `ratify`: STALL and RESUME in turn. */
+export function advance(ratify: Child, id: string, k: number): Promise<unknown> {
+  return gql(ratify.graphqlUrl, ADVANCE, { id, action: k % 2 ? 'STALL' : 'RESUME' });
 }
 
 /** Ratify against bare-ws publishing the same payload, `count` subscribers, `changes` changes. */
@@ -79,8 +106,7 @@ export async function fanoutScenario(count: number, changes: number) {
   });
   let baseline: Child | undefined;
   try {
-    const [id] = await createAgreements(ratify, 1);
-    await gql(ratify.graphqlUrl, ADVANCE, { id, action: 'STALL' });
+    const id = await fanoutAgreement(ratify);
     const { events } = await gql<{ events: { edges: { node: unknown }[] } }>(
       ratify.graphqlUrl,
       `query ($id: ID) { events(agreementId: $id, last: 1) { edges { node { sequence agreementId type action fromStage toStage occurredAt actor } } } }`,
@@ -88,11 +114,8 @@ export async function fanoutScenario(count: number, changes: number) {
     );
     writeFileSync(join(dir, 'event.json'), JSON.stringify(events.edges[0].node));
     const perSecond = count > 5000 ? 1000 : 2000;
-    const r = await measure(
-      {
-        child: ratify,
-        change: (k) => gql(ratify.graphqlUrl, ADVANCE, { id, action: k % 2 ? 'STALL' : 'RESUME' }),
-      },
+    const r = await measureFanout(
+      { servers: [ratify], change: (k) => advance(ratify, id, k) },
       id,
       count,
       changes,
@@ -102,8 +125,8 @@ export async function fanoutScenario(count: number, changes: number) {
     baseline = await Child.start('bare-ws', 'dist-bench/bench/baselines/bare-ws.js', {
       FIXTURE_FILE: join(dir, 'event.json'),
     });
-    const b = await measure(
-      { child: baseline, change: () => fetch(`${baseline!.url}/publish`, { method: 'POST' }) },
+    const b = await measureFanout(
+      { servers: [baseline], change: () => fetch(`${baseline!.url}/publish`, { method: 'POST' }) },
       id,
       count,
       changes,

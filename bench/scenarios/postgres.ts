@@ -1,10 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { advanceLoad } from '../lib/advance-load.js';
 import { interleave, load } from '../lib/load.js';
+import { onFreshPostgres } from '../lib/postgres.js';
 import { gql, type Child } from '../lib/processes.js';
 import {
   createAgreements,
+  scratch,
+  startRatify,
   startRatifyOn,
   startStatusBaseline,
   STATUS_QUERY,
@@ -14,31 +17,24 @@ import type { Settings } from '../lib/settings.js';
 import { round } from '../lib/stats.js';
 
 /**
- * Ratify on PostgreSQL (the production setup), no target: the status query with the read cache
- * off against bare-apollo answering the same bytes, in rounds taken in turn, and the writes load
- * of the writes scenario. On a fresh database of the server at BENCH_POSTGRES_URL (by default
- * the local one), dropped after; skipped, and said so, when there is none.
+ * Ratify on PostgreSQL (the production setup): the status query with the read cache off against
+ * bare-apollo answering the same bytes, and the writes load of the writes scenario against a
+ * Ratify on SQLite (the embedded setup) under the same load, each pair in rounds taken in turn.
+ * On a fresh database (`onFreshPostgres`).
  */
 export async function postgresScenario(
   settings: Settings,
 ): Promise<Record<string, string | number>> {
-  const server = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new pg.Client({ connectionString: server });
-  try {
-    await admin.connect();
-  } catch (error) {
-    return { skipped: `no PostgreSQL at ${server}: ${(error as Error).message}` };
-  }
-  const name = `ratify_bench_${randomBytes(4).toString('hex')}`;
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
+  return onFreshPostgres((url) => measure(url, settings));
+}
+
+async function measure(url: string, settings: Settings): Promise<Record<string, string | number>> {
   const children: Child[] = [];
+  const dir = scratch();
   try {
-    const ratify = await startRatifyOn(url.toString(), { READ_CACHE_ENTRIES: '0' });
+    const ratify = await startRatifyOn(url, { READ_CACHE_ENTRIES: '0' });
     children.push(ratify);
     const id = await statusAgreement(ratify);
-    const ids = await createAgreements(ratify, 64);
     const apollo = await startStatusBaseline('bare-apollo', ratify, id);
     children.push(apollo);
     const body = JSON.stringify({ query: STATUS_QUERY, variables: { id } });
@@ -52,16 +48,28 @@ export async function postgresScenario(
       settings.seconds,
       settings.rounds,
     );
-    const writes = advanceLoad(ratify, ids, async (agreementId) => {
-      const data = await gql<{ agreement: { stage: string } }>(
-        ratify.graphqlUrl,
-        `query ($id: ID!) { agreement(id: $id) { stage } }`,
-        { id: agreementId },
-      );
-      return data.agreement.stage;
-    });
-    await writes(settings.warmupSeconds);
-    const w = await writes(settings.seconds);
+    await apollo.stop();
+    const sqlite = await startRatify(join(dir, 'ratify.sqlite'));
+    children.push(sqlite);
+    /** The writes load on `server`, reading stages back through its API. */
+    const writes = async (server: Child) =>
+      advanceLoad(server, await createAgreements(server, 64), async (agreementId) => {
+        const data = await gql<{ agreement: { stage: string } }>(
+          server.graphqlUrl,
+          `query ($id: ID!) { agreement(id: $id) { stage } }`,
+          { id: agreementId },
+        );
+        return data.agreement.stage;
+      });
+    const onPostgres = await writes(ratify);
+    const onSqlite = await writes(sqlite);
+    await onPostgres(settings.warmupSeconds);
+    await onSqlite(settings.warmupSeconds);
+    const { postgres: w, sqlite: s } = await interleave(
+      { postgres: onPostgres, sqlite: onSqlite },
+      settings.seconds,
+      settings.rounds,
+    );
     return {
       query_rps: round(q.rps),
       apollo_rps: round(a.rps),
@@ -69,11 +77,12 @@ export async function postgresScenario(
       query_p99_ms: q.p99Ms,
       writes_tps: round(w.rps),
       writes_p99_ms: w.p99Ms,
-      errors: q.errors + a.errors + w.errors,
+      sqlite_writes_tps: round(s.rps),
+      writes_ratio_vs_sqlite: round(w.rps / s.rps),
+      errors: q.errors + a.errors + w.errors + s.errors,
     };
   } finally {
     await Promise.all(children.map((child) => child.stop()));
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
