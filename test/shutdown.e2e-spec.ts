@@ -41,10 +41,17 @@ describe('a graceful shutdown (SIGTERM)', () => {
       );
       req.on('error', reject);
       req.write(body.slice(0, 10));
-      setTimeout(() => {
-        server.process.kill('SIGTERM');
-        setTimeout(() => req.end(body.slice(10)), 300);
-      }, 200);
+      // The signal comes once the server has the request's headers: it answered another request
+      // sent after them (a fixed delay was not enough on a busy machine, where the server had not
+      // read them yet and rightly closed the connection as idle).
+      req.on('socket', (socket) =>
+        socket.once('connect', () => {
+          void server.health().then(() => {
+            server.process.kill('SIGTERM');
+            setTimeout(() => req.end(body.slice(10)), 300);
+          }, reject);
+        }),
+      );
     });
 
     expect(await answer).toEqual({
