@@ -169,15 +169,24 @@ export async function multilateralScenario(settings: Settings) {
     const apollo = await startStatusBaseline('bare-apollo', ratify, id, MULTILATERAL_QUERY);
     servers.push(apollo);
     const body = JSON.stringify({ query: MULTILATERAL_QUERY, variables: { id } });
+    // The same query on a second Ratify, on the same file, with its read cache off.
+    const uncached = await startRatify(file, { READ_CACHE_ENTRIES: '0' });
+    servers.push(uncached);
     const read = (server: Child, seconds: number) =>
       load({ url: server.graphqlUrl, connections: 20, seconds, body });
-    await read(ratify, settings.warmupSeconds);
-    await read(apollo, settings.warmupSeconds);
+    for (const server of [ratify, apollo, uncached]) {
+      await read(server, settings.warmupSeconds);
+    }
     const reads = await interleave(
-      { ratify: (s) => read(ratify, s), apollo: (s) => read(apollo, s) },
+      {
+        ratify: (s) => read(ratify, s),
+        apollo: (s) => read(apollo, s),
+        uncached: (s) => read(uncached, s),
+      },
       settings.seconds,
       settings.rounds,
     );
+    await uncached.stop();
 
     // Writes: party actions on the 200-party treaty, and the writes scenario's stage actions
     // on 64 two-party agreements, taken in turn on the same server.
@@ -201,11 +210,7 @@ export async function multilateralScenario(settings: Settings) {
       settings.rounds,
     );
     await ratify.stop();
-
-    const uncached = await startRatify(file, { READ_CACHE_ENTRIES: '0' });
-    servers.push(uncached);
-    await read(uncached, settings.warmupSeconds);
-    const u = await read(uncached, settings.seconds);
+    const u = reads.uncached;
     return {
       parties: 200,
       consented: 100,
