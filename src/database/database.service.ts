@@ -82,7 +82,7 @@ const MAX_NAMED_STATEMENTS = 500;
  * each write alone: its reads share the writer's connection and would see an open group.
  *
  * On PostgreSQL the transaction holds a connection of TypeORM's pool, and its first statement
- * locks the event counter row (see takeWriteLock), which holds the writes of every other
+ * locks the event counter row (WRITE_LOCK), which holds the writes of every other
  * instance until the COMMIT. The group commits once no write of this process waits for its turn
  * (a write's statements are round trips, and the writes that arrive during them are the group),
  * or at MAX_GROUP_WRITES. Statements go to the pool's connections directly, named, so that each
@@ -308,11 +308,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
    * back if it still answers, otherwise dropped from the pool.
    */
   private endPostgresGroup(group: PostgresGroup, error: unknown): void {
-    if (this.postgresGroup === group) {
-      this.postgresGroup = null;
-    }
-    group.members.forEach((member) => member.failed(error));
-    group.members.length = 0;
+    this.fail(group, error);
     group.client.query('ROLLBACK').then(
       () => group.release(),
       (lost: Error) => group.release(lost),
@@ -422,6 +418,9 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
   private fail(group: WriteGroup, error: unknown): void {
     if (this.group === group) {
       this.group = null;
+    }
+    if (this.postgresGroup === group) {
+      this.postgresGroup = null;
     }
     group.members.forEach((member) => member.failed(error));
   }
