@@ -17,7 +17,14 @@ function configOrExit(): AppConfig {
 
 const config = configOrExit();
 const app = await createApp(config);
-await app.listen(config.port, config.host);
+// Nest passes listen()'s arguments on to Node's server.listen(port, host, backlog, callback); its
+// types name only the first two.
+const listen = app.listen.bind(app) as unknown as (
+  port: number,
+  host: string,
+  backlog: number,
+) => Promise<void>;
+await listen(config.port, config.host, config.listenBacklog);
 new Logger('Ratify').log(
   `GraphQL at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/graphql`,
 );

@@ -6,6 +6,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
       host: '0.0.0.0',
+      listenBacklog: 4096,
       database: { type: 'sqlite', path: 'data/ratify.sqlite' },
       redisUrl: null,
       adminToken: null,
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
       loadConfig({
         PORT: '0',
         HOST: '127.0.0.1',
+        LISTEN_BACKLOG: '1024',
         DATABASE_URL: 'sqlite::memory:',
         ADMIN_TOKEN: 'a-long-enough-admin-token',
         SEED_DEMO: 'false',
@@ -93,6 +95,7 @@ describe('loadConfig', () => {
     ).toEqual({
       port: 0,
       host: '127.0.0.1',
+      listenBacklog: 1024,
       database: { type: 'sqlite', path: ':memory:' },
       redisUrl: null,
       adminToken: 'a-long-enough-admin-token',
@@ -121,6 +124,7 @@ describe('loadConfig', () => {
   it('names every bad variable at once', () => {
     const env = {
       PORT: '70000',
+      LISTEN_BACKLOG: '0',
       DATABASE_URL: 'mysql://localhost/ratify',
       ADMIN_TOKEN: 'short',
       SEED_DEMO: 'maybe',
@@ -142,6 +146,7 @@ describe('loadConfig', () => {
       expect.objectContaining({
         problems: [
           'PORT="70000": must be a whole number from 0 to 65535',
+          'LISTEN_BACKLOG="0": must be a whole number from 1 to 1000000',
           expect.stringMatching(/^DATABASE_URL=/),
           'ADMIN_TOKEN (5 characters, not shown): must be at least 16 characters without spaces',
           expect.stringMatching(/^NODE_ENV=/),

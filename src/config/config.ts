@@ -6,6 +6,11 @@ export interface AppConfig {
   readonly port: number;
   /** The address to listen on: 0.0.0.0 every interface (the default), 127.0.0.1 this machine. */
   readonly host: string;
+  /**
+   * How many connections the kernel holds for the server while it is busy (listen(2)'s backlog,
+   * capped by the kernel's somaxconn): past it, new connections are dropped or reset.
+   */
+  readonly listenBacklog: number;
   readonly database: DatabaseConfig;
   /** Redis for pub/sub between instances; null: in-process pub/sub. */
   readonly redisUrl: string | null;
@@ -171,6 +176,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
           'must be an IP address to listen on (0.0.0.0 every interface, 127.0.0.1 this machine only) or a host name',
         ),
   );
+  // Node's default is 511: a reconnect storm of 1,000 clients a second overflowed it (issue 16).
+  const listenBacklog = read('LISTEN_BACKLOG', 4096, integer(1, 1_000_000));
   const database = read<DatabaseConfig>(
     'DATABASE_URL',
     { type: 'sqlite', path: 'data/ratify.sqlite' },
@@ -242,6 +249,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     port,
     host,
+    listenBacklog,
     database,
     redisUrl,
     adminToken,
