@@ -217,8 +217,9 @@ async function readJsonBody(req: IncomingMessage, maxBodyBytes: number): Promise
     });
     req.on('end', () => settle());
     // The client went away (or reset the connection) before the whole body came: no one to answer.
-    req.on('error', (error) => settle(new ClientGone(error.message)));
-    req.on('close', () => settle(new ClientGone('closed')));
+    // (Built only then: 'close' comes after every request, and an Error's stack is not free.)
+    req.on('error', (error) => settled || settle(new ClientGone(error.message)));
+    req.on('close', () => settled || settle(new ClientGone('closed')));
   });
   let text: string;
   try {

@@ -171,8 +171,8 @@ export class EventLog {
   /** One page of the log, oldest first, for the `events` query and an agreement's timeline. */
   async page(filter: EventFilter, page: PageRequest): Promise<Connection<AgreementEventEntity>> {
     const { where, params } = filtered(filter);
-    const rows = await this.db.select(
-      `SELECT * FROM "agreement_event" WHERE ${where} AND "sequence" > ?
+    const rows = await this.db.selectValues(
+      `SELECT ${EVENT_SELECT} FROM "agreement_event" WHERE ${where} AND "sequence" > ?
        ORDER BY "sequence" ${page.fromEnd ? 'DESC' : 'ASC'} LIMIT ?`,
       [...params, page.after, page.size + 1],
     );
@@ -183,7 +183,7 @@ export class EventLog {
       );
       return Number(count);
     };
-    return toConnection(rows.map(eventFrom), page, total, eventCursor);
+    return toConnection(rows.map(eventFromValues), page, total, eventCursor);
   }
 }
 
@@ -230,14 +230,31 @@ function filtered(filter: EventFilter): { where: string; params: unknown[] } {
 }
 
 export function eventFrom(row: Record<string, unknown>): AgreementEventEntity {
-  return Object.assign(new AgreementEventEntity(), row, {
-    sequence: Number(row.sequence),
-    occurredAt: columns.date(row.occurredAt),
-    recordedAt: columns.date(row.recordedAt),
-    changedFields: columns.json<string[]>(row.changedFields),
-    yesPercent: row.yesPercent == null ? null : Number(row.yesPercent),
-    turnoutPercent: row.turnoutPercent == null ? null : Number(row.turnoutPercent),
-    binding: row.binding == null ? null : columns.boolean(row.binding),
-    attempt: row.attempt == null ? null : Number(row.attempt),
-  });
+  return typed(Object.assign(new AgreementEventEntity(), row));
+}
+
+/** The columns a read of whole events selects, in EVENT_COLUMNS' order. */
+const EVENT_SELECT = EVENT_COLUMNS.map((column) => `"${column}"`).join(', ');
+
+/** An event from its row's values (SelectValues), in EVENT_COLUMNS' order. */
+export function eventFromValues(values: readonly unknown[]): AgreementEventEntity {
+  const event = new AgreementEventEntity() as unknown as Record<string, unknown>;
+  for (let i = 0; i < EVENT_COLUMNS.length; i += 1) {
+    event[EVENT_COLUMNS[i]] = values[i];
+  }
+  return typed(event as unknown as AgreementEventEntity);
+}
+
+/** `event` with its columns as the database returns them turned into their types, in place. */
+function typed(event: AgreementEventEntity): AgreementEventEntity {
+  const row = event as unknown as Record<string, unknown>;
+  event.sequence = Number(row.sequence);
+  event.occurredAt = columns.date(row.occurredAt);
+  event.recordedAt = columns.date(row.recordedAt);
+  event.changedFields = columns.json<string[]>(row.changedFields);
+  event.yesPercent = row.yesPercent == null ? null : Number(row.yesPercent);
+  event.turnoutPercent = row.turnoutPercent == null ? null : Number(row.turnoutPercent);
+  event.binding = row.binding == null ? null : columns.boolean(row.binding);
+  event.attempt = row.attempt == null ? null : Number(row.attempt);
+  return event;
 }
