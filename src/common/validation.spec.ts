@@ -100,6 +100,55 @@ describe('InputValidationPipe', () => {
   });
 });
 
+describe('InputValidationPipe on arguments of scalars (remembered once they pass)', () => {
+  class PageLike {
+    @Trim()
+    @IsString()
+    @MaxLength(10)
+    after: string;
+
+    @IsOptional()
+    @IsInt()
+    first?: number;
+  }
+
+  it('gives a new, equal instance each time: changing one does not change the next', async () => {
+    const first = (await pipe.transform({ after: ' c1 ', first: 5 }, arg(PageLike))) as PageLike;
+    expect(first).toBeInstanceOf(PageLike);
+    expect(first).toEqual({ after: 'c1', first: 5 });
+    first.after = 'changed';
+    const again = (await pipe.transform({ after: ' c1 ', first: 5 }, arg(PageLike))) as PageLike;
+    expect(again).not.toBe(first);
+    expect(again).toBeInstanceOf(PageLike);
+    expect(again).toEqual({ after: 'c1', first: 5 });
+  });
+
+  it('refuses bad arguments every time they come, and tells apart values that print alike', async () => {
+    for (let i = 0; i < 2; i += 1) {
+      await expect(
+        pipe.transform({ after: 'x'.repeat(11), first: 5 }, arg(PageLike)),
+      ).rejects.toEqual(refusal({ after: expect.stringContaining('after must be') }));
+      await expect(pipe.transform({ after: 'c1', first: '5' }, arg(PageLike))).rejects.toEqual(
+        refusal({ first: expect.stringContaining('first must be') }),
+      );
+      await expect(pipe.transform({ after: '\ud800', first: 5 }, arg(PageLike))).rejects.toEqual(
+        refusal({ after: loneSurrogate('after') }),
+      );
+    }
+  });
+
+  it('stays right past the number it remembers', async () => {
+    for (let i = 0; i < 2500; i += 1) {
+      await expect(pipe.transform({ after: `c${i}` }, arg(PageLike))).resolves.toEqual({
+        after: `c${i}`,
+      });
+    }
+    await expect(pipe.transform({ after: `c${'9'.repeat(10)}` }, arg(PageLike))).rejects.toEqual(
+      refusal({ after: expect.stringContaining('after must be') }),
+    );
+  });
+});
+
 describe('validated', () => {
   it('refuses a lone surrogate for the command line too', async () => {
     await expect(

@@ -195,8 +195,48 @@ export class InputValidationPipe implements PipeTransform {
       assertWellFormed(value, data ?? '');
       return value;
     }
-    return validated(metatype as Type<object>, value);
+    return (
+      passedBefore(metatype as Type<object>, value) ?? validated(metatype as Type<object>, value)
+    );
   }
+}
+
+/** How many argument sets of scalars that passed are remembered, for all classes together. */
+const MAX_PASSED = 1000;
+const passed = new Map<Type<object>, Map<string, object>>();
+let passedCount = 0;
+
+/**
+ * A new instance of `type` with the values that `plain` gave when it last passed validation,
+ * when `plain` holds scalars only (the arguments of reads: an id, `first`, `after`), so that a
+ * read asked again is not built and validated again. Whether such arguments pass depends on
+ * them alone: a rule that reads the clock applies to dates, which are objects here and never
+ * remembered. Undefined when not seen yet, and then remembered if it passes.
+ */
+function passedBefore(type: Type<object>, plain: unknown): Promise<object> | undefined {
+  if (typeof plain !== 'object' || plain === null) {
+    return undefined;
+  }
+  const values = Object.values(plain);
+  if (values.some((value) => typeof value === 'object' && value !== null)) {
+    return undefined;
+  }
+  const key = JSON.stringify(plain);
+  const seen = passed.get(type)?.get(key);
+  if (seen) {
+    return Promise.resolve(Object.assign(new type(), seen));
+  }
+  return validated(type, plain).then((instance) => {
+    if (passedCount >= MAX_PASSED) {
+      passed.clear();
+      passedCount = 0;
+    }
+    const ofType = passed.get(type) ?? new Map<string, object>();
+    passed.set(type, ofType);
+    ofType.set(key, { ...instance });
+    passedCount += 1;
+    return instance;
+  });
 }
 
 /**
