@@ -49,6 +49,11 @@ interface WriteGroup {
 /** PostgreSQL: a group's transaction holds one connection of the pool until it ends. */
 interface PostgresGroup extends WriteGroup {
   readonly client: PoolClient;
+  /**
+   * A write has run in the group: its savepoint is still there (released by the next write's
+   * SAVEPOINT statement, or by the COMMIT), so that a write costs one round trip for both.
+   */
+  savepoint: boolean;
   /** Lets the connection go back to the pool, or out of it after `error`. */
   readonly release: (error?: Error) => void;
 }
@@ -268,15 +273,24 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
       this.waitingWrites -= 1;
       const group = this.postgresGroup ?? (await this.beginPostgresGroup());
       const { client } = group;
+      let inSavepoint = false;
       try {
-        await this.postgres(client, 'SAVEPOINT "write"');
+        // The write before this one, committed or rolled back to its savepoint, is done with it.
+        await this.postgres(
+          client,
+          group.savepoint ? 'RELEASE SAVEPOINT "write"; SAVEPOINT "write"' : 'SAVEPOINT "write"',
+        );
+        group.savepoint = inSavepoint = true;
         const result = await work(this.transaction(group, undefined, client));
-        await this.postgres(client, 'RELEASE SAVEPOINT "write"');
         return { committed: joinGroup(group, result, afterCommit) };
       } catch (error) {
         try {
+          if (!inSavepoint) {
+            // This write has no savepoint of its own: rolling back to "write" would undo the
+            // write before it, which its group holds as done.
+            throw error;
+          }
           await this.postgres(client, 'ROLLBACK TO SAVEPOINT "write"');
-          await this.postgres(client, 'RELEASE SAVEPOINT "write"');
         } catch {
           // The transaction is gone (the connection with it): so are the writes before this one.
           this.endPostgresGroup(group, error);
@@ -307,13 +321,13 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
       client.release(error);
     };
     try {
-      await this.postgres(client, 'BEGIN');
-      await this.postgres(client, WRITE_LOCK);
+      // One round trip: a simple query of several statements.
+      await this.postgres(client, `BEGIN; ${WRITE_LOCK}`);
     } catch (error) {
       release(error as Error);
       throw error;
     }
-    const group: PostgresGroup = { client, release, members: [] };
+    const group: PostgresGroup = { client, release, members: [], savepoint: false };
     this.postgresGroup = group;
     return group;
   }
