@@ -105,6 +105,37 @@ import {
       expect(await committedKeys()).toEqual(['k1', 'k3']);
     });
 
+    it('hands out the log sequences in memory, gives back those of a failed write, and writes the counter with the COMMIT', async () => {
+      const counter = async () =>
+        Number(
+          (await outside.query('SELECT "lastSequence" FROM "event_counter" WHERE "id" = 1')).rows[0]
+            .lastSequence,
+        );
+      const before = await counter();
+      const counterDuring: number[] = [];
+      const take = (count: number, fail = false) =>
+        db.write(async (tx) => {
+          const first = tx.sequences!(count);
+          counterDuring.push(await counter());
+          if (fail) {
+            throw new Error('refused after taking its sequences');
+          }
+          return first;
+        });
+      const results = await Promise.allSettled([take(2), take(3, true), take(1), take(4)]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))).toEqual([
+        before + 1,
+        'failed',
+        before + 3,
+        before + 4,
+      ]);
+      expect(counterDuring).toEqual([before, before, before, before]);
+      expect(await counter()).toBe(before + 7);
+      // A group that took no sequence leaves the row as it was.
+      await insert('k1');
+      expect(await counter()).toBe(before + 7);
+    });
+
     it('also rolls back alone a write that PostgreSQL refused (a duplicate key)', async () => {
       await insert('k1');
       const results = await Promise.allSettled([insert('k2'), insert('k1'), insert('k3')]);

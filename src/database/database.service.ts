@@ -39,6 +39,12 @@ export interface Transaction {
    * sees what those before it wrote. Nothing done in it is committed until it commits.
    */
   readonly scope: object;
+  /**
+   * Where the transaction holds the event log's counter row for itself (a PostgreSQL group):
+   * the first of `count` new sequences, handed out in memory. The row is written once, with the
+   * group's COMMIT; a write rolled back gives its numbers back. Absent: the log updates the row.
+   */
+  readonly sequences?: (count: number) => number;
 }
 
 /** Writes done and waiting for the COMMIT that makes them durable. */
@@ -54,6 +60,9 @@ interface PostgresGroup extends WriteGroup {
    * SAVEPOINT statement, or by the COMMIT), so that a write costs one round trip for both.
    */
   savepoint: boolean;
+  /** The counter row as the group holds it (locked since BEGIN), and as it must be written. */
+  head: number;
+  readonly lockedHead: number;
   /** Lets the connection go back to the pool, or out of it after `error`. */
   readonly release: (error?: Error) => void;
 }
@@ -189,9 +198,13 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
    */
   readonly background: Select = (sql, params = []) => this.run(BACKGROUND + sql, params);
 
-  /** Statements inside one transaction: on SQLite's writer connection, `client`'s, or `em`'s. */
-  private transaction(scope: object, em?: EntityManager, client?: PoolClient): Transaction {
+  /**
+   * Statements inside one transaction: on SQLite's writer connection, a PostgreSQL group's
+   * connection (which hands out the log's sequences), or `em`'s.
+   */
+  private transaction(scope: object, em?: EntityManager, group?: PostgresGroup): Transaction {
     const writer = this.writer;
+    const client = group?.client;
     const execute: Execute = writer
       ? <T extends Row>(sql: string, params: readonly unknown[] = []) => {
           const statement = this.statement(writer, sql);
@@ -212,7 +225,13 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
             return { rows: (result.records ?? []) as T[], changed: result.affected ?? 0 };
           };
     const select: Select = async (sql, params = []) => (await execute(sql, params)).rows as never[];
-    return { select, execute, scope };
+    const sequences = group
+      ? (count: number) => {
+          group.head += count;
+          return group.head - count + 1;
+        }
+      : undefined;
+    return { select, execute, scope, sequences };
   }
 
   private run<T extends Row>(sql: string, params: readonly unknown[]): Promise<T[]> {
@@ -274,6 +293,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
       const group = this.postgresGroup ?? (await this.beginPostgresGroup());
       const { client } = group;
       let inSavepoint = false;
+      const headBefore = group.head;
       try {
         // The write before this one, committed or rolled back to its savepoint, is done with it.
         await this.postgres(
@@ -281,7 +301,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
           group.savepoint ? 'RELEASE SAVEPOINT "write"; SAVEPOINT "write"' : 'SAVEPOINT "write"',
         );
         group.savepoint = inSavepoint = true;
-        const result = await work(this.transaction(group, undefined, client));
+        const result = await work(this.transaction(group, undefined, group));
         return { committed: joinGroup(group, result, afterCommit) };
       } catch (error) {
         try {
@@ -291,6 +311,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
             throw error;
           }
           await this.postgres(client, 'ROLLBACK TO SAVEPOINT "write"');
+          group.head = headBefore; // its sequences are given back
         } catch {
           // The transaction is gone (the connection with it): so are the writes before this one.
           this.endPostgresGroup(group, error);
@@ -316,18 +337,30 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
     const lost = (error: Error) =>
       this.logger.error(`A write's connection was lost: ${error.message}`);
     client.on('error', lost);
+    let head: number;
     const release = (error?: Error) => {
       client.removeListener('error', lost);
       client.release(error);
     };
     try {
-      // One round trip: a simple query of several statements.
-      await this.postgres(client, `BEGIN; ${WRITE_LOCK}`);
+      // One round trip: a simple query of several statements, whose last result is the lock's.
+      const results = (await this.postgres(
+        client,
+        `BEGIN; ${WRITE_LOCK}`,
+      )) as unknown as QueryResult<{ lastSequence: number | string }>[];
+      head = Number(results.at(-1)!.rows[0].lastSequence);
     } catch (error) {
       release(error as Error);
       throw error;
     }
-    const group: PostgresGroup = { client, release, members: [], savepoint: false };
+    const group: PostgresGroup = {
+      client,
+      release,
+      members: [],
+      savepoint: false,
+      head,
+      lockedHead: head,
+    };
     this.postgresGroup = group;
     return group;
   }
@@ -336,7 +369,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
   private async commitPostgresGroup(group: PostgresGroup): Promise<void> {
     this.postgresGroup = null;
     try {
-      await this.postgres(group.client, group.members.length ? 'COMMIT' : 'ROLLBACK');
+      await this.postgres(group.client, group.members.length ? commitWithHead(group) : 'ROLLBACK');
     } catch (error) {
       this.endPostgresGroup(group, error);
       return;
@@ -552,7 +585,19 @@ function joinGroup<T>(group: WriteGroup, result: T, afterCommit?: (result: T) =>
  * writer, of any instance, until this transaction ends, so writes are serialized and sequences
  * follow commit order.
  */
-const WRITE_LOCK = 'UPDATE "event_counter" SET "lastSequence" = "lastSequence" WHERE "id" = 1';
+const WRITE_LOCK =
+  'UPDATE "event_counter" SET "lastSequence" = "lastSequence" WHERE "id" = 1 RETURNING "lastSequence"';
+
+/** A group's COMMIT, with the counter row moved to the last sequence it handed out, if any. */
+function commitWithHead(group: PostgresGroup): string {
+  if (group.head === group.lockedHead) {
+    return 'COMMIT';
+  }
+  if (!Number.isSafeInteger(group.head)) {
+    throw new Error(`The event counter is not a whole number: ${group.head}`);
+  }
+  return `UPDATE "event_counter" SET "lastSequence" = ${group.head} WHERE "id" = 1; COMMIT`;
+}
 
 /** Column values as the drivers return them, to the types the entities hold. */
 export const columns = {

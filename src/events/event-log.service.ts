@@ -63,22 +63,23 @@ export class LogWriter {
     readonly execute: Execute,
     /** The SQL transaction, shared by the writes of one SQLite group (see Transaction). */
     readonly scope: object = {},
+    /** Sequences handed out by the transaction itself (see Transaction.sequences). */
+    private readonly sequences?: (count: number) => number,
   ) {}
 
   /**
-   * Appends events in order. Their sequences come from the counter row, updated inside this
-   * transaction: the update holds the row until commit, so numbers are handed out in commit
-   * order, and a rollback gives them back, leaving no hole.
+   * Appends events in order. Their sequences come from the counter row, held by this
+   * transaction until commit (updated here, or, in a PostgreSQL group, counted in memory and
+   * written with the group's COMMIT): numbers are handed out in commit order, and a rollback
+   * gives them back, leaving no hole.
    */
   async append(events: readonly NewEvent[]): Promise<AgreementEventEntity[]> {
     if (events.length === 0) {
       return [];
     }
-    const { rows } = await this.execute<{ lastSequence: number | string }>(
-      'UPDATE "event_counter" SET "lastSequence" = "lastSequence" + ? WHERE "id" = 1 RETURNING "lastSequence"',
-      [events.length],
-    );
-    const first = Number(rows[0].lastSequence) - events.length + 1;
+    const first = this.sequences
+      ? this.sequences(events.length)
+      : await this.counterUpdated(events.length);
     const recordedAt = new Date();
     const appended = events.map((event, index) =>
       Object.assign(new AgreementEventEntity(), {
@@ -124,6 +125,15 @@ export class LogWriter {
     this.appended.push(...appended);
     return appended;
   }
+
+  /** Moves the counter row on by `count`, and gives the first of the sequences it passed. */
+  private async counterUpdated(count: number): Promise<number> {
+    const { rows } = await this.execute<{ lastSequence: number | string }>(
+      'UPDATE "event_counter" SET "lastSequence" = "lastSequence" + ? WHERE "id" = 1 RETURNING "lastSequence"',
+      [count],
+    );
+    return Number(rows[0].lastSequence) - count + 1;
+  }
 }
 
 async function lastSequence(select: Select): Promise<number> {
@@ -146,7 +156,7 @@ export class EventLog {
     let writer: LogWriter | undefined;
     return this.db.write(
       (tx) => {
-        writer = new LogWriter(tx.select, tx.execute, tx.scope);
+        writer = new LogWriter(tx.select, tx.execute, tx.scope, tx.sequences);
         return work(writer);
       },
       () => this.bus.publish(writer?.appended ?? []),
