@@ -62,7 +62,13 @@ export function rootLogger(config: AppConfig, destination?: DestinationStream): 
   // (the bench's observability measure). A quiet server's lines are written within a second;
   // what is buffered is written out when the process exits.
   const stdout = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });
-  setInterval(() => stdout.flush(), LOG_FLUSH_MS).unref();
+  const flushing = setInterval(() => {
+    try {
+      stdout.flush();
+    } catch {
+      clearInterval(flushing); // ended at the process's exit: nothing more is written
+    }
+  }, LOG_FLUSH_MS).unref();
   return pino(options, stdout);
 }
 
