@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ArgumentMetadata } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
 import { ErrorCode } from './domain-error.js';
 import {
   decimalPlaces,
@@ -111,6 +118,27 @@ describe('InputValidationPipe on arguments of scalars (remembered once they pass
     @IsInt()
     first?: number;
   }
+
+  it('validates arguments that passed only the first time they come', async () => {
+    let checks = 0;
+    class CountedLike {
+      @ValidateBy({
+        name: 'counted',
+        validator: { validate: (value: unknown) => (checks += 1) > 0 && value !== 'bad' },
+      })
+      id: string;
+    }
+    for (let i = 0; i < 3; i += 1) {
+      await expect(pipe.transform({ id: 'a1' }, arg(CountedLike))).resolves.toEqual({ id: 'a1' });
+    }
+    expect(checks).toBe(1);
+    for (let i = 0; i < 3; i += 1) {
+      await expect(pipe.transform({ id: 'bad' }, arg(CountedLike))).rejects.toEqual(
+        refusal({ id: expect.any(String) }),
+      );
+    }
+    expect(checks).toBe(4);
+  });
 
   it('gives a new, equal instance each time: changing one does not change the next', async () => {
     const first = (await pipe.transform({ after: ' c1 ', first: 5 }, arg(PageLike))) as PageLike;

@@ -178,7 +178,7 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
   readonly selectValues: SelectValues = (sql, params = []) => {
     if (this.reader) {
       return Promise.resolve(
-        this.statement(this.reader, sql, this.preparedForValues).all(
+        this.statement(this.reader, sql, { raw: true }).all(
           ...this.parameters(params),
         ) as unknown[][],
       );
@@ -475,18 +475,19 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
   }
 
   /**
-   * The prepared statement for `sql` on `connection`, prepared the first time; from
-   * `preparedForValues`, in raw mode.
+   * The prepared statement for `sql` on `connection`, prepared the first time; with `raw`, one
+   * that gives each row as an array of values.
    */
   private statement(
     connection: BetterSqlite3.Database,
     sql: string,
-    prepared = this.prepared,
+    { raw = false } = {},
   ): BetterSqlite3.Statement {
     // TypeORM's logger counts the statements it sends; these it never sees.
     if (this.counter.enabled && !sql.startsWith(BACKGROUND)) {
       this.counter.count += 1;
     }
+    const prepared = raw ? this.preparedForValues : this.prepared;
     let statements = prepared.get(connection);
     if (!statements) {
       statements = new Map();
@@ -495,8 +496,8 @@ export class Database implements BeforeApplicationShutdown, OnApplicationShutdow
     let statement = statements.get(sql);
     if (!statement) {
       statement = connection.prepare(sql);
-      if (prepared === this.preparedForValues) {
-        statement.raw(true);
+      if (raw) {
+        statement.raw(true); // only a statement that returns rows has a raw mode
       }
       statements.set(sql, statement);
     }
