@@ -6,7 +6,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '../config/config.js';
 import { ROOT_LOGGER } from '../logging/logging.js';
-import { logRequest } from '../logging/request-log.js';
+import { requestLogger } from '../logging/request-log.js';
 import { clientAddressResolver } from './client-address.js';
 import { GRAPHQL_ACCESS, type GraphQLAccess } from './graphql-access.js';
 import { GRAPHIQL_PATH, GRAPHQL_PATH } from './graphql-options.js';
@@ -67,14 +67,16 @@ export function serveGraphQLOverHttp(app: INestApplication, config: AppConfig): 
     throw new Error('The HTTP server does not hand its requests to Express');
   }
   server.removeListener('request', express);
-  const log = app.get<PinoLogger>(ROOT_LOGGER);
-  const clientAddress = clientAddressResolver(config.trustProxy);
+  const logRequest = requestLogger(
+    app.get<PinoLogger>(ROOT_LOGGER),
+    clientAddressResolver(config.trustProxy),
+  );
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of SECURITY_HEADERS) {
       res.setHeader(name, value);
     }
     const [path, search] = splitUrl(req.url);
-    logRequest(log, req, res, path, () => clientAddress(req));
+    logRequest(req, res, path);
     if (path !== GRAPHQL_PATH) {
       express(req, res);
       return;

@@ -78,7 +78,7 @@ export class ReadCachePlugin implements ApolloServerPlugin {
         const head = await this.log.head();
         const hit = this.entries.get(key);
         const fresh = hit?.head === head;
-        this.metrics.readCache.inc({ result: fresh ? 'hit' : 'miss' });
+        this.metrics.cacheRead(fresh);
         if (hit && fresh) {
           this.entries.delete(key); // to the back: most recently used
           this.entries.set(key, hit);
