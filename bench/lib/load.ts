@@ -1,4 +1,6 @@
 import autocannon from 'autocannon';
+import type { Settings } from './settings.js';
+import { median } from './stats.js';
 
 export interface LoadResult {
   rps: number;
@@ -7,6 +9,8 @@ export interface LoadResult {
   /** Responses that were not 200, carried GraphQL errors, or never came. */
   errors: number;
   requests: number;
+  /** Requests per second of each round, in order, where the load ran in rounds (`interleave`). */
+  rounds?: number[];
 }
 
 export interface LoadOptions {
@@ -57,8 +61,9 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 /**
  * Runs each load in turn, `rounds` times, `seconds / rounds` each, and adds up what each server
  * did: a change in the load of this shared machine then falls on every server alike, not on
- * whichever happened to run then. Requests per second over the whole time; p50 the median of
- * the rounds, p99 the worst round's.
+ * whichever happened to run then. Every other round runs them in the reverse order, so that no
+ * server is always the first after the others (or after itself). Requests per second over the
+ * whole time, and of each round; p50 the median of the rounds, p99 the worst round's.
  */
 export async function interleave<K extends string>(
   loads: Record<K, (seconds: number) => Promise<LoadResult>>,
@@ -68,11 +73,10 @@ export async function interleave<K extends string>(
   const names = Object.keys(loads) as K[];
   const runs = new Map<K, LoadResult[]>(names.map((name) => [name, []]));
   for (let round = 0; round < rounds; round += 1) {
-    for (const name of names) {
+    for (const name of round % 2 === 0 ? names : [...names].reverse()) {
       runs.get(name)!.push(await loads[name](seconds / rounds));
     }
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
   return Object.fromEntries(
     names.map((name) => {
       const results = runs.get(name)!;
@@ -85,8 +89,37 @@ export async function interleave<K extends string>(
           p99Ms: Math.max(...results.map((result) => result.p99Ms)),
           errors: results.reduce((sum, result) => sum + result.errors, 0),
           requests,
+          rounds: results.map((result) => result.rps),
         },
       ];
     }),
   ) as Record<K, LoadResult>;
+}
+
+/**
+ * How `a` compares with `b`, two servers run next to each other in every round of `interleave`
+ * (adjacent keys): the median of the rounds' ratios. For two servers that differ by a few
+ * percent, as one with logging and metrics on and one with them off: on this shared machine one
+ * round can run 10-15% faster or slower than the next for reasons of its own, which the totals
+ * carry into their ratio and the median of side-by-side rounds leaves out.
+ */
+export function pairedRatio(a: LoadResult, b: LoadResult): number {
+  if (!a.rounds || !b.rounds || a.rounds.length !== b.rounds.length) {
+    throw new Error('pairedRatio compares two loads of the same interleave');
+  }
+  return median(a.rounds.map((rps, round) => rps / b.rounds![round]));
+}
+
+/**
+ * A Ratify with logging and metrics on (`observed`) and one with them off, side by side in three
+ * times the rounds of the other comparisons, for their `pairedRatio`: the few percent between
+ * them are less than what separates one round from the next here, and the median of fifteen
+ * pairs of rounds tells them apart more surely than that of five.
+ */
+export async function observedAgainstUnobserved(
+  observed: (seconds: number) => Promise<LoadResult>,
+  unobserved: (seconds: number) => Promise<LoadResult>,
+  settings: Settings,
+): Promise<{ observed: LoadResult; unobserved: LoadResult }> {
+  return interleave({ observed, unobserved }, settings.seconds * 3, settings.rounds * 3);
 }

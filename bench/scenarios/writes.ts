@@ -2,7 +2,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { advanceLoad } from '../lib/advance-load.js';
-import { interleave } from '../lib/load.js';
+import { interleave, observedAgainstUnobserved, pairedRatio } from '../lib/load.js';
 import { Child } from '../lib/processes.js';
 import { createAgreements, scratch, startRatify, UNOBSERVED } from '../lib/ratify.js';
 import type { Settings } from '../lib/settings.js';
@@ -11,7 +11,8 @@ import { round } from '../lib/stats.js';
 /**
  * advanceAgreement STALL/RESUME cycles from 16 connections over 64 agreements, never two at once
  * on one agreement: Ratify against bare-apollo-sql running the same SQL on a copy of the same
- * database, and against a Ratify with logging and metrics off (`UNOBSERVED`) on another copy.
+ * database, and against a Ratify with logging and metrics off (`UNOBSERVED`) on another copy,
+ * side by side in more rounds (`observedAgainstUnobserved`).
  */
 export async function writesScenario(settings: Settings) {
   const dir = scratch();
@@ -56,22 +57,23 @@ export async function writesScenario(settings: Settings) {
     await onRatify(settings.warmupSeconds);
     await onBaseline(settings.warmupSeconds);
     await onUnobserved(settings.warmupSeconds);
-    const {
-      ratify: r,
-      baseline: b,
-      unobserved: o,
-    } = await interleave(
-      { ratify: onRatify, baseline: onBaseline, unobserved: onUnobserved },
+    const { ratify: r, baseline: b } = await interleave(
+      { ratify: onRatify, baseline: onBaseline },
       settings.seconds,
       settings.rounds,
+    );
+    const { observed, unobserved: o } = await observedAgainstUnobserved(
+      onRatify,
+      onUnobserved,
+      settings,
     );
     return {
       ratify_tps: round(r.rps),
       baseline_tps: round(b.rps),
       ratio: round(r.rps / b.rps),
       unobserved_tps: round(o.rps),
-      observed_ratio: round(r.rps / o.rps),
-      errors: r.errors + o.errors,
+      observed_ratio: round(pairedRatio(observed, o)),
+      errors: r.errors + observed.errors + o.errors,
       baseline_errors: b.errors,
     };
   } finally {
