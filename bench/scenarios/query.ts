@@ -65,6 +65,7 @@ export async function queryScenario(settings: Settings) {
       p99_ms: r.p99Ms,
       uncached_rps: round(u.rps),
       uncached_ratio_vs_apollo: round(u.rps / a.rps),
+      observed_rps: round(observed.rps),
       unobserved_rps: round(o.rps),
       observed_ratio: round(pairedRatio(observed, o)),
       errors: r.errors + a.errors + w.errors + u.errors + observed.errors + o.errors,

@@ -71,6 +71,7 @@ export async function writesScenario(settings: Settings) {
       ratify_tps: round(r.rps),
       baseline_tps: round(b.rps),
       ratio: round(r.rps / b.rps),
+      observed_tps: round(observed.rps),
       unobserved_tps: round(o.rps),
       observed_ratio: round(pairedRatio(observed, o)),
       errors: r.errors + observed.errors + o.errors,
