@@ -59,8 +59,9 @@ export function rootLogger(config: AppConfig, destination?: DestinationStream): 
   }
   // Written in the background, 16 KB at a time: a request does not wait for its line to reach
   // the collector, and a busy server makes one write for about fifty lines, not one each (each
-  // write is handed to a thread of libuv's pool and back: the bench's observability measure). A quiet server's lines are written within a second;
-  // what is buffered is written out when the process exits.
+  // write is handed to a thread of libuv's pool and back: the bench's observability measure).
+  // A quiet server's lines are written within a second; what is buffered is written out when
+  // the process exits.
   //
   // The lines are kept as bytes (`contentMode: 'buffer'`): in its text mode SonicBoom measures
   // the UTF-8 length of everything buffered so far on each line it adds, which with kilobytes
