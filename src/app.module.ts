@@ -14,7 +14,7 @@ import { graphqlOptions, UnmountedApolloDriver } from './common/graphql-options.
 import { GraphQLWebSocketServer } from './common/graphql-ws-server.js';
 import { RequestLimitsPlugin } from './common/request-limits.plugin.js';
 import { InputValidationPipe } from './common/validation.js';
-import { ROOT_LOGGER } from './logging/logging.js';
+import { LogFlush, ROOT_LOGGER } from './logging/logging.js';
 import { MetricsCollectors } from './metrics/collectors.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OperationObserverPlugin } from './metrics/operation-observer.plugin.js';
@@ -62,6 +62,7 @@ export class AppModule {
         GraphQLWebSocketServer,
         Readiness,
         { provide: ROOT_LOGGER, useValue: logger },
+        LogFlush,
         ...(config.seedDemo ? [DemoSeeder] : []),
       ],
     };

@@ -1,4 +1,4 @@
-import type { LogLevel } from '@nestjs/common';
+import { Inject, Injectable, type LogLevel, type OnApplicationShutdown } from '@nestjs/common';
 import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../config/config.js';
@@ -74,9 +74,26 @@ export function rootLogger(config: AppConfig, destination?: DestinationStream): 
     periodicFlush: LOG_FLUSH_MS,
     contentMode: 'buffer',
   });
-  return pino(options, {
+  const lines = {
     write: (line: string) => stdout.write(Buffer.from(line) as unknown as string),
-  });
+    flushSync: () => stdout.flushSync(),
+  };
+  return pino(options, lines);
+}
+
+/**
+ * Writes out what the log holds, before the process ends (README, "Operating Ratify"). Nest's
+ * shutdown ends it with the signal it received once the shutdown hooks have run, which leaves
+ * no 'exit' event for pino to write the rest on: the last of those hooks calls this.
+ */
+@Injectable()
+export class LogFlush implements OnApplicationShutdown {
+  constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
+
+  onApplicationShutdown(): void {
+    const own = this.logger as unknown as Record<symbol, { flushSync?: () => void }>;
+    own[pino.symbols.streamSym].flushSync?.();
+  }
 }
 
 /** How much of the log is kept before it is written, and for how long at most. */
