@@ -84,16 +84,22 @@ export function rootLogger(config: AppConfig, destination?: DestinationStream): 
 /**
  * Writes out what the log holds, before the process ends (README, "Operating Ratify"). Nest's
  * shutdown ends it with the signal it received once the shutdown hooks have run, which leaves
- * no 'exit' event for pino to write the rest on: the last of those hooks calls this.
+ * no 'exit' event for pino to write the rest on. This is a hook of the application's own module,
+ * which Nest calls after those of the modules it imports; a line that another hook of that
+ * module logs after it may still be lost.
  */
 @Injectable()
 export class LogFlush implements OnApplicationShutdown {
   constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
 
   onApplicationShutdown(): void {
-    const own = this.logger as unknown as Record<symbol, { flushSync?: () => void }>;
-    own[pino.symbols.streamSym].flushSync?.();
+    (own(this.logger, pino.symbols.streamSym) as { flushSync?: () => void }).flushSync?.();
   }
+}
+
+/** What pino keeps on `logger` under one of `pino.symbols` (its destination, time function...). */
+function own(logger: Logger, symbol: symbol): unknown {
+  return (logger as unknown as Record<symbol, unknown>)[symbol];
 }
 
 /** How much of the log is kept before it is written, and for how long at most. */
@@ -115,10 +121,9 @@ export type LineWriter = (
  * built to hold nothing to redact.
  */
 export function lineWriter(logger: Logger): LineWriter {
-  const own = logger as unknown as Record<symbol, unknown>;
-  const stream = own[pino.symbols.streamSym] as DestinationStream;
-  const time = own[pino.symbols.timeSym] as () => string;
-  const bindings = own[pino.symbols.chindingsSym] as string; // `,"service":"ratify",...`
+  const stream = own(logger, pino.symbols.streamSym) as DestinationStream;
+  const time = own(logger, pino.symbols.timeSym) as () => string;
+  const bindings = own(logger, pino.symbols.chindingsSym) as string; // `,"service":"ratify",...`
   return (level, line) => {
     const fields = JSON.stringify(line).slice(1); // without its "{"
     stream.write(`{"level":"${level}"${time()}${bindings},${fields}\n`);

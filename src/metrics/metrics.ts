@@ -21,26 +21,15 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly names = new Set<string>();
 
-  /**
-   * The operations answered, by their labels joined with NUL, counted here and handed to the
-   * counter when it is scraped: prom-client sorts, joins and checks the labels on each `inc`,
-   * which for every request cost more than all the rest of the metrics.
-   */
-  private readonly operationCounts = new Map<string, OperationCount>();
+  /** The operations answered, by their labels (a `Tally`, handed to the counter when scraped). */
+  private readonly operationCounts = new Tally<'operation' | 'type' | 'transport' | 'outcome'>();
 
   private readonly operations = new Counter({
     name: 'ratify_graphql_operations_total',
     help: 'GraphQL operations answered, by operation name, type, transport and outcome (OK or the error code).',
     labelNames: ['operation', 'type', 'transport', 'outcome'] as const,
     registers: [this.registry],
-    collect: () => {
-      for (const count of this.operationCounts.values()) {
-        if (count.count > count.counted) {
-          this.operations.inc(count.labels, count.count - count.counted);
-          count.counted = count.count;
-        }
-      }
-    },
+    collect: (): void => this.operationCounts.handTo(this.operations),
   });
 
   /**
@@ -52,22 +41,15 @@ export class Metrics {
     mutation: this.latency('mutation'),
   };
 
-  /** Reads of the read cache, counted here as the operations are, for the same reason. */
-  private readonly cacheReads = { hit: { count: 0, counted: 0 }, miss: { count: 0, counted: 0 } };
+  /** Reads of the read cache, hit or miss, counted as the operations are. */
+  private readonly cacheReads = new Tally<'result'>();
 
   private readonly readCache = new Counter({
     name: 'ratify_read_cache_requests_total',
     help: 'Reads the read cache could answer (hit) or not (miss).',
     labelNames: ['result'] as const,
     registers: [this.registry],
-    collect: () => {
-      for (const [result, count] of Object.entries(this.cacheReads)) {
-        if (count.count > count.counted) {
-          this.readCache.inc({ result }, count.count - count.counted);
-          count.counted = count.count;
-        }
-      }
-    },
+    collect: (): void => this.cacheReads.handTo(this.readCache),
   });
 
   readonly rateLimited = new Counter({
@@ -113,14 +95,12 @@ export class Metrics {
       return;
     }
     const operation = this.nameLabel(name);
-    const key = `${operation}\0${type}\0${transport}\0${outcome}`;
-    const count = this.operationCounts.get(key);
-    if (count) {
-      count.count += 1;
-    } else {
-      const labels = { operation, type, transport, outcome };
-      this.operationCounts.set(key, { labels, count: 1, counted: 0 });
-    }
+    this.operationCounts.add(`${operation}\0${type}\0${transport}\0${outcome}`, () => ({
+      operation,
+      type,
+      transport,
+      outcome,
+    }));
     if (seconds !== undefined && (type === 'query' || type === 'mutation')) {
       this.durations[type].observe(seconds);
     }
@@ -129,7 +109,8 @@ export class Metrics {
   /** A read the read cache answered (`fresh`) or not. */
   cacheRead(fresh: boolean): void {
     if (this.config.metrics) {
-      this.cacheReads[fresh ? 'hit' : 'miss'].count += 1;
+      const result = fresh ? 'hit' : 'miss';
+      this.cacheReads.add(result, () => ({ result }));
     }
   }
 
@@ -176,9 +157,34 @@ export class Metrics {
   }
 }
 
-/** One set of an operation's labels: how many were answered, and how many the counter has. */
-interface OperationCount {
-  readonly labels: Record<'operation' | 'type' | 'transport' | 'outcome', string>;
-  count: number;
-  counted: number;
+/**
+ * Counts by label set, kept in plain numbers and handed to a prom-client counter when it is
+ * scraped: prom-client sorts, joins and checks the labels on each `inc`, which on every request
+ * cost more than all the rest of the metrics. `key` names the label set (its values joined);
+ * `labels` is called the first time a key is seen.
+ */
+class Tally<Label extends string> {
+  private readonly counts = new Map<
+    string,
+    { labels: Record<Label, string>; count: number; counted: number }
+  >();
+
+  add(key: string, labels: () => Record<Label, string>): void {
+    const count = this.counts.get(key);
+    if (count) {
+      count.count += 1;
+    } else {
+      this.counts.set(key, { labels: labels(), count: 1, counted: 0 });
+    }
+  }
+
+  /** What `counter` has not been given yet. */
+  handTo(counter: Counter<Label>): void {
+    for (const count of this.counts.values()) {
+      if (count.count > count.counted) {
+        counter.inc(count.labels, count.count - count.counted);
+        count.counted = count.count;
+      }
+    }
+  }
 }
