@@ -1,8 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DestinationStream } from 'pino';
 import { loadConfig } from '../config/config.js';
-import { isoTime, lineWriter, rootLogger } from './logging.js';
+import { droppedLogLines, isoTime, lineWriter, logDestination, rootLogger } from './logging.js';
 
 /** A destination keeping every line written to it. */
 function lines(): DestinationStream & { written: string[] } {
@@ -58,5 +63,76 @@ describe('lineWriter', () => {
     const written = lines();
     lineWriter(rootLogger(config, written))('error', { status: 500, msg: 'request' });
     expect(JSON.parse(written.written[0])).toMatchObject({ level: 'error', status: 500 });
+  });
+});
+
+/** A named pipe nobody reads yet: it takes 64 KB, then every write finds it full (EAGAIN). */
+function stalledPipe(): { reader: number; writer: number; dispose: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'ratify-log-'));
+  const fifo = join(dir, 'stdout');
+  execFileSync('mkfifo', [fifo]);
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+  return {
+    reader,
+    writer,
+    dispose: () => {
+      closeSync(reader);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const LINE = `${JSON.stringify({ level: 'info', msg: 'x'.repeat(200) })}\n`;
+
+describe('logDestination', () => {
+  it('holds at most what it is told for a reader that does not keep up, drops and counts the rest, and writes whole lines', async () => {
+    const { reader, writer, dispose } = stalledPipe();
+    try {
+      const hold = 256 * 1024;
+      const destination = logDestination(writer, hold);
+      const sent = 10_000; // 2.2 MB
+      const before = droppedLogLines();
+      for (let i = 0; i < sent; i += 1) {
+        destination.write(LINE);
+      }
+      const dropped = droppedLogLines() - before;
+      expect(dropped).toBeGreaterThanOrEqual(sent - Math.ceil(hold / LINE.length));
+      expect(dropped).toBeLessThan(sent);
+
+      // The reader comes back: what was held arrives, as whole lines.
+      const chunk = Buffer.alloc(64 * 1024);
+      let received = '';
+      const deadline = Date.now() + 10_000;
+      while (received.length < (sent - dropped) * LINE.length && Date.now() < deadline) {
+        try {
+          received += chunk.toString('utf8', 0, readSync(reader, chunk));
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+          await sleep(20); // SonicBoom tries a full pipe again after 100 ms
+        }
+      }
+      const lines = received.split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines).toHaveLength(sent - dropped);
+      expect(new Set(lines)).toEqual(new Set([LINE.slice(0, -1)]));
+    } finally {
+      dispose();
+    }
+  });
+
+  it('does not wait for ever for a reader that has stopped reading when the server stops', () => {
+    const { writer, dispose } = stalledPipe();
+    try {
+      const destination = logDestination(writer, 1024 * 1024, 300);
+      for (let i = 0; i < 2_000; i += 1) {
+        destination.write(LINE);
+      }
+      const stopping = Date.now();
+      destination.flushSync();
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+    } finally {
+      dispose();
+    }
   });
 });

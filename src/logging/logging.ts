@@ -57,29 +57,72 @@ export function rootLogger(config: AppConfig, destination?: DestinationStream): 
       },
     });
   }
-  // Written in the background, 16 KB at a time: a request does not wait for its line to reach
-  // the collector, and a busy server makes one write for about fifty lines, not one each (each
-  // write is handed to a thread of libuv's pool and back: the bench's observability measure).
-  // A quiet server's lines are written within a second; what is buffered is written out when
-  // the process exits.
-  //
-  // The lines are kept as bytes (`contentMode: 'buffer'`): in its text mode SonicBoom measures
-  // the UTF-8 length of everything buffered so far on each line it adds, which with kilobytes
-  // waiting was the largest cost of a request's line.
-  const stdout = pino.destination({
-    dest: 1,
+  return pino(options, logDestination(1));
+}
+
+/**
+ * Where a production server's lines go: the file descriptor `fd` (stdout), written in the
+ * background, 16 KB at a time. A request does not wait for its line to reach the collector, and
+ * a busy server makes one write for about fifty lines, not one each (each write is handed to a
+ * thread of libuv's pool and back: the bench's observability measure). A quiet server's lines
+ * are written within a second; what is held is written out when the server stops (LogFlush).
+ *
+ * The lines are kept as bytes (`contentMode: 'buffer'`): in its text mode SonicBoom measures
+ * the UTF-8 length of everything held so far on each line it adds, which with kilobytes waiting
+ * was the largest cost of a request's line.
+ *
+ * At most `holdBytes` are held while the reader does not keep up (a log shipper stopped, a full
+ * pipe): the lines beyond are dropped and counted (`droppedLogLines`, the metric
+ * ratify_log_lines_dropped_total) rather than kept until the process runs out of memory, which a
+ * client sending requests could otherwise bring about.
+ */
+export function logDestination(
+  fd: number,
+  holdBytes = LOG_HOLD_BYTES,
+  flushWaitMs = LOG_FLUSH_WAIT_MS,
+): DestinationStream & { flushSync(): void } {
+  let giveUpAt = Infinity;
+  const stream = pino.destination({
+    dest: fd,
     sync: false,
     minLength: LOG_BUFFER_BYTES,
     maxWrite: 4 * LOG_BUFFER_BYTES, // more than minLength, as SonicBoom requires
+    maxLength: holdBytes,
     periodicFlush: LOG_FLUSH_MS,
     contentMode: 'buffer',
+    // A full pipe is tried again every 100 ms: while the server runs, for as long as it takes;
+    // once it stops, for `flushWaitMs`, so that a reader that has stopped reading does not keep
+    // the process from ending.
+    retryEAGAIN: () => Date.now() < giveUpAt,
   });
-  const lines = {
-    write: (line: string) => stdout.write(Buffer.from(line) as unknown as string),
-    flushSync: () => stdout.flushSync(),
+  stream.on('drop', () => {
+    droppedLines += 1;
+  });
+  stream.on('error', (error) => {
+    if (Date.now() < giveUpAt) {
+      throw error; // as without this listener: a log that cannot be written stops the server
+    }
+    // Stopping, and the reader did not take the rest in time: those lines are lost.
+  });
+  return {
+    write: (line: string) => stream.write(Buffer.from(line) as unknown as string),
+    flushSync: () => {
+      giveUpAt = Date.now() + flushWaitMs;
+      try {
+        stream.flushSync();
+      } catch {
+        // The reader did not take the rest in time, or is gone (EPIPE): nothing more can be done.
+      }
+    },
   };
-  return pino(options, lines);
 }
+
+/** Lines dropped since the process started, because the log's reader did not keep up. */
+export function droppedLogLines(): number {
+  return droppedLines;
+}
+
+let droppedLines = 0;
 
 /**
  * Writes out what the log holds, before the process ends (README, "Operating Ratify"). Nest's
@@ -105,6 +148,10 @@ function own(logger: Logger, symbol: symbol): unknown {
 /** How much of the log is kept before it is written, and for how long at most. */
 const LOG_BUFFER_BYTES = 16 * 1024;
 const LOG_FLUSH_MS = 1000;
+/** The most the log holds for a reader that does not keep up: 60,000 request lines or so. */
+const LOG_HOLD_BYTES = 16 * 1024 * 1024;
+/** How long a stopping server waits for a full pipe to take the rest of its lines. */
+const LOG_FLUSH_WAIT_MS = 2000;
 
 /** Writes one line (its fields, `msg` last as pino writes it) at a level already found enabled. */
 export type LineWriter = (

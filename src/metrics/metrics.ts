@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { droppedLogLines } from '../logging/logging.js';
 
 /** How many operation names the metrics tell apart; the rest count as `other`. */
 export const MAX_OPERATION_NAMES = 100;
@@ -78,6 +79,19 @@ export class Metrics {
     name: 'ratify_scheduled_moves_made_total',
     help: 'Moves the treaties’ clauses made on their dates (entry into force, withdrawals, expiry).',
     registers: [this.registry],
+  });
+
+  private logLinesCounted = 0;
+
+  readonly logLinesDropped = new Counter({
+    name: 'ratify_log_lines_dropped_total',
+    help: 'Log lines dropped because the log’s reader (stdout) did not keep up with 16 MB held.',
+    registers: [this.registry],
+    collect: (): void => {
+      const dropped = droppedLogLines();
+      this.logLinesDropped.inc(dropped - this.logLinesCounted);
+      this.logLinesCounted = dropped;
+    },
   });
 
   readonly webhookDeliveries = new Counter({
