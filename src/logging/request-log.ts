@@ -10,6 +10,8 @@ export interface OperationFacts {
   readonly outcome: string;
   /** The name of the token that made it, never the token. */
   readonly tokenName: string | null;
+  /** The client's address, as the operation's context found it: not worked out twice. */
+  readonly clientAddress?: string;
 }
 
 const operations = new WeakMap<IncomingMessage, OperationFacts>();
@@ -35,6 +37,7 @@ export function requestLogger(
   clientAddress: (req: IncomingMessage) => string,
 ): (req: IncomingMessage, res: ServerResponse, path: string) => void {
   const write = lineWriter(logger);
+  const lines = new RequestLines();
   return (req, res, path) => {
     const started = performance.now();
     const given = req.headers['x-request-id'];
@@ -48,22 +51,98 @@ export function requestLogger(
       if (!logger.isLevelEnabled(level)) {
         return;
       }
-      // One shape for every line, the operation's fields left out (undefined) where there was
-      // none: JSON.stringify writes it fastest that way.
       const operation = operations.get(req);
-      write(level, {
-        reqId,
-        method: req.method,
-        path,
-        status,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-        clientAddress: clientAddress(req),
-        operation: operation?.operation,
-        type: operation?.type,
-        outcome: operation?.outcome,
-        tokenName: operation?.tokenName,
-        msg: status === null ? 'request aborted' : 'request',
-      });
+      write(
+        level,
+        lines.fields(
+          reqId,
+          req.method ?? '',
+          path,
+          status,
+          Math.round((performance.now() - started) * 10) / 10,
+          operation?.clientAddress ?? clientAddress(req),
+          operation,
+        ),
+      );
     });
   };
+}
+
+/**
+ * The JSON text of a request's line (without braces), its fields in the order of README's
+ * table. A server answers runs of alike requests: the fields that repeat from one request to the
+ * next (method and path; client, operation, outcome and token) are written by JSON.stringify
+ * once and reused while they stay the same, leaving per request the id, status and duration.
+ */
+export class RequestLines {
+  private route: { method: string; path: string; text: string } | null = null;
+  private answer: {
+    clientAddress: string;
+    operation: OperationFacts | undefined;
+    aborted: boolean;
+    text: string;
+  } | null = null;
+
+  fields(
+    reqId: string,
+    method: string,
+    path: string,
+    status: number | null,
+    durationMs: number,
+    clientAddress: string,
+    operation: OperationFacts | undefined,
+  ): string {
+    const id = CLIENT_ID.test(reqId) ? `"${reqId}"` : JSON.stringify(reqId);
+    return `"reqId":${id},${this.routeText(method, path)},"status":${status},"durationMs":${
+      Number.isFinite(durationMs) ? durationMs : null
+    },${this.answerText(clientAddress, operation, status === null)}`;
+  }
+
+  private routeText(method: string, path: string): string {
+    const { route } = this;
+    if (route?.method === method && route.path === path) {
+      return route.text;
+    }
+    const text = JSON.stringify({ method, path }).slice(1, -1);
+    this.route = { method, path, text };
+    return text;
+  }
+
+  private answerText(
+    clientAddress: string,
+    operation: OperationFacts | undefined,
+    aborted: boolean,
+  ): string {
+    const { answer } = this;
+    if (
+      answer?.clientAddress === clientAddress &&
+      answer.aborted === aborted &&
+      sameOperation(answer.operation, operation)
+    ) {
+      return answer.text;
+    }
+    // The operation's fields left out (undefined) where there was none.
+    const text = JSON.stringify({
+      clientAddress,
+      operation: operation?.operation,
+      type: operation?.type,
+      outcome: operation?.outcome,
+      tokenName: operation?.tokenName,
+      msg: aborted ? 'request aborted' : 'request',
+    }).slice(1, -1);
+    this.answer = { clientAddress, operation, aborted, text };
+    return text;
+  }
+}
+
+function sameOperation(a: OperationFacts | undefined, b: OperationFacts | undefined): boolean {
+  return (
+    a === b ||
+    (a !== undefined &&
+      b !== undefined &&
+      a.operation === b.operation &&
+      a.type === b.type &&
+      a.outcome === b.outcome &&
+      a.tokenName === b.tokenName)
+  );
 }

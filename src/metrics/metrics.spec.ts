@@ -60,3 +60,42 @@ describe('the operations counter', () => {
     );
   });
 });
+
+describe('the counts of operations', () => {
+  it('add up to what was answered, however the operations follow one another', async () => {
+    const operations = fc.record({
+      name: fc.constantFrom('Status', 'List', undefined),
+      type: fc.constantFrom('query' as const, 'mutation' as const),
+      outcome: fc.constantFrom('OK', 'NOT_FOUND'),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .array(operations, { minLength: 1, maxLength: 3 })
+          .chain((kinds) => fc.array(fc.constantFrom(...kinds), { maxLength: 30 })),
+        async (answered) => {
+          metrics.registry.resetMetrics(); // what was counted before is not counted again
+          for (const { name, type, outcome } of answered) {
+            metrics.operation(name, type, 'http', outcome);
+          }
+          const counted = (
+            await metrics.registry.getSingleMetric('ratify_graphql_operations_total')!.get()
+          ).values;
+          const expected = new Map<string, number>();
+          for (const { name, type, outcome } of answered) {
+            const key = `${name ?? 'anonymous'} ${type} http ${outcome}`;
+            expected.set(key, (expected.get(key) ?? 0) + 1);
+          }
+          expect(
+            new Map(
+              counted.map(({ labels, value }) => [
+                `${labels.operation} ${labels.type} ${labels.transport} ${labels.outcome}`,
+                value,
+              ]),
+            ),
+          ).toEqual(expected);
+        },
+      ),
+    );
+  });
+});

@@ -33,6 +33,7 @@ export class OperationObserverPlugin implements ApolloServerPlugin<RequestContex
             type,
             outcome,
             tokenName: contextValue.principal?.name ?? null,
+            clientAddress: contextValue.clientAddress,
           });
         }
         return Promise.resolve();
