@@ -43,7 +43,7 @@ const request = fc.record({
   path: text,
   status: fc.constantFrom(null, 200),
   durationMs: fc.oneof(fc.double({ min: 0, max: 1e6 }), fc.constant(Number.NaN)),
-  clientAddress: text,
+  clientAddress: fc.oneof(text, fc.constant(undefined)), // undefined: the socket is gone
   operation: facts,
 });
 

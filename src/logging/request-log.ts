@@ -77,7 +77,7 @@ export function requestLogger(
 export class RequestLines {
   private route: { method: string; path: string; text: string } | null = null;
   private answer: {
-    clientAddress: string;
+    clientAddress: string | undefined;
     operation: OperationFacts | undefined;
     aborted: boolean;
     text: string;
@@ -89,7 +89,7 @@ export class RequestLines {
     path: string,
     status: number | null,
     durationMs: number,
-    clientAddress: string,
+    clientAddress: string | undefined, // none when the socket is already gone
     operation: OperationFacts | undefined,
   ): string {
     const id = CLIENT_ID.test(reqId) ? `"${reqId}"` : JSON.stringify(reqId);
@@ -100,7 +100,7 @@ export class RequestLines {
 
   private routeText(method: string, path: string): string {
     const { route } = this;
-    if (route?.method === method && route.path === path) {
+    if (route !== null && route.method === method && route.path === path) {
       return route.text;
     }
     const text = JSON.stringify({ method, path }).slice(1, -1);
@@ -109,13 +109,14 @@ export class RequestLines {
   }
 
   private answerText(
-    clientAddress: string,
+    clientAddress: string | undefined,
     operation: OperationFacts | undefined,
     aborted: boolean,
   ): string {
     const { answer } = this;
     if (
-      answer?.clientAddress === clientAddress &&
+      answer !== null &&
+      answer.clientAddress === clientAddress &&
       answer.aborted === aborted &&
       sameOperation(answer.operation, operation)
     ) {
