@@ -81,16 +81,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  private logLinesCounted = 0;
-
-  readonly logLinesDropped = new Counter({
+  /** Read from the log's own count when scraped (logging.ts keeps it). */
+  private readonly logLinesDropped = new Counter({
     name: 'ratify_log_lines_dropped_total',
     help: 'Log lines dropped because the log’s reader (stdout) did not keep up with 16 MB held.',
     registers: [this.registry],
     collect: (): void => {
-      const dropped = droppedLogLines();
-      this.logLinesDropped.inc(dropped - this.logLinesCounted);
-      this.logLinesCounted = dropped;
+      this.logLinesDropped.reset();
+      this.logLinesDropped.inc(droppedLogLines());
     },
   });
 
