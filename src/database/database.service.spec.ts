@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Test, type TestingModule } from '@nestjs/testing';
 import BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from '../config/config.js';
@@ -103,5 +104,49 @@ describe('Database writes on a SQLite file (group commit)', () => {
     await close();
     await expect(pending).resolves.toBe('k2');
     expect(committedKeys()).toEqual(['k1', 'k2']);
+  });
+
+  describe('reads, which share a snapshot until the turn ends', () => {
+    const keysRead = async () =>
+      (
+        await db.select<{ key: string }>(
+          `SELECT "key" FROM "ratify_meta" WHERE "key" LIKE 'k%' ORDER BY "key"`,
+        )
+      ).map((row) => row.key);
+
+    it("see another process's commit from the next turn of the event loop", async () => {
+      const other = new BetterSqlite3(join(dir, 'ratify.sqlite'));
+      try {
+        expect(await keysRead()).toEqual([]);
+        other.prepare(`INSERT INTO "ratify_meta" ("key", "value") VALUES ('k1', 'v')`).run();
+        // The same turn: the snapshot of the first read (one transaction for both reads).
+        expect(await keysRead()).toEqual([]);
+        await nextTurn();
+        expect(await keysRead()).toEqual(['k1']);
+      } finally {
+        other.close();
+      }
+    });
+
+    it("see this process's commit at once, even in the turn of a read before it", async () => {
+      // A read in the check phase where the group will commit, before its COMMIT.
+      const before = new Promise<string[]>((resolve) => setImmediate(() => resolve(keysRead())));
+      let after: Promise<string[]> | undefined;
+      await db.write(
+        (tx) => tx.execute(`INSERT INTO "ratify_meta" ("key", "value") VALUES ('k1', 'v')`),
+        () => {
+          after = keysRead();
+        },
+      );
+      expect(await before).toEqual([]);
+      expect(await after).toEqual(['k1']);
+    });
+
+    it('are ended with the connection when the application stops in the middle of a turn', async () => {
+      expect(await keysRead()).toEqual([]);
+      await close(); // the turn's end, after this, finds the reader closed
+      await nextTurn();
+      expect(outside.prepare('SELECT 1').pluck().get()).toBe(1);
+    });
   });
 });
