@@ -1,4 +1,6 @@
-import { columns, type Select } from '../database/database.service.js';
+import type { PageRequest } from '../common/pagination.js';
+import { columns, type Database, type Select } from '../database/database.service.js';
+import { pageAsJson } from '../events/event-log.service.js';
 import {
   DEFAULT_ENTRY_INTO_FORCE_RULE,
   type AgreementKind,
@@ -140,4 +142,25 @@ export async function withParties(select: Select, rows: Row[]): Promise<Agreemen
     }
   }
   return rows.map((row) => agreementFrom(row, byAgreement.get(row.id as string) ?? []));
+}
+
+/**
+ * PostgreSQL: the row of the agreement `id` (as `SELECT *` gives it; null when there is none)
+ * and the rows of the page `page` of its timeline (`pageQuery`'s), in one statement, a round
+ * trip fewer than two: the row and the events come as JSON values.
+ */
+export async function agreementRowWithEvents(
+  db: Database,
+  id: string,
+  page: PageRequest,
+): Promise<[Row | null, unknown[][]]> {
+  if (db.dialect !== 'postgres') {
+    throw new Error('agreementRowWithEvents reads PostgreSQL only');
+  }
+  const events = pageAsJson({ agreementId: id }, page);
+  const [[row, rows]] = await db.selectValues(
+    `SELECT (SELECT row_to_json("a") FROM "agreement" AS "a" WHERE "id" = ?), ${events.sql}`,
+    [id, ...events.params],
+  );
+  return [(row ?? null) as Row | null, (rows ?? []) as unknown[][]];
 }

@@ -1,4 +1,14 @@
-import { Args, Extensions, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import {
+  Args,
+  Extensions,
+  Info,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { Authorize, CurrentPrincipal } from '../auth/authorize.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { Role } from '../auth/role.js';
@@ -17,6 +27,9 @@ import { EntryIntoForce, ScheduledMove } from './models/entry-into-force.model.j
 import { PartyModel } from './models/party.model.js';
 import { partyViews, type PartyView } from './party-view.js';
 import { MAX_ITEMS } from '../common/query-limits.js';
+import { pageRequest } from '../common/pagination.js';
+import { EVENT_CURSOR } from '../events/entities/agreement-event.entity.js';
+import { timelineAsked } from './timeline-lookahead.js';
 import { MAX_PARTIES } from './dto/party.input.js';
 
 @Resolver(() => AgreementModel)
@@ -27,8 +40,10 @@ export class AgreementsResolver {
   ) {}
 
   @Query(() => AgreementModel, { nullable: true })
-  agreement(@Args() { id }: AgreementArgs) {
-    return this.service.findById(id);
+  agreement(@Args() { id }: AgreementArgs, @Info() info: GraphQLResolveInfo) {
+    // On PostgreSQL, the page of its timeline it asks for is read with it (timeline-lookahead.ts).
+    const timeline = this.service.readsTimelineAhead ? timelineAsked(info) : null;
+    return timeline ? this.service.findWithTimeline(id, timeline) : this.service.findById(id);
   }
 
   @Query(() => AgreementConnection, {
@@ -129,6 +144,9 @@ export class AgreementsResolver {
     description: 'Its events in the order they were recorded, oldest first.',
   })
   timeline(@Parent() agreement: AgreementEntity, @Args() page: TimelineArgs) {
-    return this.events.timeline(agreement.id, page);
+    return (
+      this.service.timelineRead(agreement, pageRequest(EVENT_CURSOR, page)) ??
+      this.events.timeline(agreement.id, page)
+    );
   }
 }

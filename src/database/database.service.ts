@@ -645,9 +645,16 @@ function commitWithHead(group: PostgresGroup): string {
 
 /** Column values as the drivers return them, to the types the entities hold. */
 export const columns = {
-  /** SQLite returns UTC text ('YYYY-MM-DD HH:MM:SS.SSS'); PostgreSQL, a Date. */
+  /**
+   * SQLite returns UTC text ('YYYY-MM-DD HH:MM:SS.SSS'); PostgreSQL, a Date, or inside JSON ISO
+   * text with its offset ('YYYY-MM-DDTHH:MM:SS.SSS+00:00').
+   */
   date(value: unknown): Date {
-    return value instanceof Date ? value : new Date(`${String(value).replace(' ', 'T')}Z`);
+    if (value instanceof Date) {
+      return value;
+    }
+    const text = String(value);
+    return new Date(text.charAt(10) === 'T' ? text : `${text.replace(' ', 'T')}Z`);
   },
   dateOrNull(value: unknown): Date | null {
     return value === null || value === undefined ? null : columns.date(value);

@@ -180,12 +180,17 @@ export class EventLog {
 
   /** One page of the log, oldest first, for the `events` query and an agreement's timeline. */
   async page(filter: EventFilter, page: PageRequest): Promise<Connection<AgreementEventEntity>> {
+    const { sql, params } = pageQuery(filter, page);
+    return this.pageFrom(filter, page, await this.db.selectValues(sql, params));
+  }
+
+  /** The page `page` of the log from its rows, read by `pageQuery` (or `pageAsJson`). */
+  pageFrom(
+    filter: EventFilter,
+    page: PageRequest,
+    rows: readonly (readonly unknown[])[],
+  ): Connection<AgreementEventEntity> {
     const { where, params } = filtered(filter);
-    const rows = await this.db.selectValues(
-      `SELECT ${EVENT_SELECT} FROM "agreement_event" WHERE ${where} AND "sequence" > ?
-       ORDER BY "sequence" ${page.fromEnd ? 'DESC' : 'ASC'} LIMIT ?`,
-      [...params, page.after, page.size + 1],
-    );
     const total = async () => {
       const [{ count }] = await this.db.select<{ count: number | string }>(
         `SELECT COUNT(*) AS "count" FROM "agreement_event" WHERE ${where}`,
@@ -218,6 +223,33 @@ export async function readLogAfter(
     [...params, position, Math.min(upTo ?? head, head), limit],
   );
   return { events: rows.map(eventFrom), head };
+}
+
+/** The SELECT of a page of the log (SelectValues' rows, in EVENT_COLUMNS' order), and its parameters. */
+function pageQuery(filter: EventFilter, page: PageRequest): { sql: string; params: unknown[] } {
+  const { where, params } = filtered(filter);
+  return {
+    sql: `SELECT ${EVENT_SELECT} FROM "agreement_event" WHERE ${where} AND "sequence" > ?
+       ORDER BY "sequence" ${page.fromEnd ? 'DESC' : 'ASC'} LIMIT ?`,
+    params: [...params, page.after, page.size + 1],
+  };
+}
+
+/**
+ * PostgreSQL: the rows of `pageQuery` as one JSON value, an expression to put in the select list
+ * of another statement: an array of each row's values, in order (null for none). JSON gives the
+ * dates as ISO text, which `columns.date` reads.
+ */
+export function pageAsJson(
+  filter: EventFilter,
+  page: PageRequest,
+): { sql: string; params: unknown[] } {
+  const { sql, params } = pageQuery(filter, page);
+  const order = page.fromEnd ? 'DESC' : 'ASC';
+  return {
+    sql: `(SELECT json_agg(json_build_array(${EVENT_SELECT}) ORDER BY "sequence" ${order}) FROM (${sql}) AS "page")`,
+    params,
+  };
 }
 
 /** The WHERE clause of a filter, and its parameters. */

@@ -6,6 +6,8 @@ import {
   type EntryIntoForceRule,
   type WorkflowAction,
 } from '../../workflow/index.js';
+import type { Connection, PageRequest } from '../../common/pagination.js';
+import type { AgreementEventEntity } from '../../events/entities/agreement-event.entity.js';
 import type { PartyEntity } from './party.entity.js';
 
 /** A row of `agreement` (see the migrations), with its parties; read and written in plain SQL. */
@@ -52,6 +54,15 @@ export class AgreementEntity {
 
   /** Not a column: the service loads the parties with the agreement, in their given order. */
   parties: PartyEntity[];
+
+  /**
+   * Not a column: a page of its timeline read with it (AgreementsService.findWithTimeline), for
+   * the `timeline` field of the same query.
+   */
+  timelineRead?: {
+    readonly page: PageRequest;
+    readonly connection: Connection<AgreementEventEntity>;
+  };
 
   /** The workflow actions whose guard passes now (derived, never stored). */
   get availableActions(): WorkflowAction[] {
