@@ -48,9 +48,19 @@ export interface OperationSize {
 }
 
 /**
+ * The sizes of operations that no variable sizes, per parsed document (Apollo keeps one parsed
+ * document per query text, so a query asked again is the same object), by operation name and
+ * whether introspection is sized apart. A status query asked for one agreement after another is
+ * sized once.
+ */
+const sizesOf = new WeakMap<DocumentNode, Map<string, OperationSize | null>>();
+
+/**
  * Sizes an operation before it runs, from the query text, its variables and the schema's
  * argument defaults, so that a request asking for too much is refused before any resolver runs.
- * Fragments are followed (each spread at most once per path, so a cycle cannot loop).
+ * Fragments are followed (each spread at most once per path, so a cycle cannot loop). An
+ * operation whose size no variable sets (page sizes given in the text, or by default) is sized
+ * once per document (`sizesOf`).
  */
 export function measureOperation(
   schema: GraphQLSchema,
@@ -58,6 +68,31 @@ export function measureOperation(
   operationName: string | null | undefined,
   variables: Record<string, unknown> = {},
   { introspection = false }: { introspection?: boolean } = {},
+): OperationSize | null {
+  const key = `${introspection}:${operationName ?? ''}`;
+  let known = sizesOf.get(document);
+  if (known?.has(key)) {
+    return known.get(key)!;
+  }
+  const sized = { byVariable: false };
+  const size = measured(schema, document, operationName, variables, introspection, sized);
+  if (!sized.byVariable) {
+    if (!known) {
+      known = new Map();
+      sizesOf.set(document, known);
+    }
+    known.set(key, size);
+  }
+  return size;
+}
+
+function measured(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+  introspection: boolean,
+  sized: { byVariable: boolean },
 ): OperationSize | null {
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode =>
@@ -95,7 +130,7 @@ export function measureOperation(
           aliases += 1;
         }
         const field = fieldOf(parent, selection.name.value);
-        const size = pageSizeOf(field, selection, variables);
+        const size = pageSizeOf(field, selection, variables, sized);
         const children = selection.selectionSet
           ? measure(selection.selectionSet, field && getNamedType(field.type), seen, size)
           : { cost: 0, depth: 0 };
@@ -171,21 +206,30 @@ function pageSizeOf(
   field: GraphQLField<unknown, unknown> | undefined,
   node: FieldNode,
   variables: Record<string, unknown>,
+  sized: { byVariable: boolean },
 ): number | undefined {
-  return argumentOf(field, node, 'last', variables) ?? argumentOf(field, node, 'first', variables);
+  return (
+    argumentOf(field, node, 'last', variables, sized) ??
+    argumentOf(field, node, 'first', variables, sized)
+  );
 }
 
+/** An Int argument's value; `sized.byVariable` is set when a variable gives it. */
 function argumentOf(
   field: GraphQLField<unknown, unknown> | undefined,
   node: FieldNode,
   name: string,
   variables: Record<string, unknown>,
+  sized: { byVariable: boolean },
 ): number | undefined {
   const arg = field?.args.find((candidate) => candidate.name === name);
   if (!arg) {
     return undefined;
   }
   const given = node.arguments?.find((candidate) => candidate.name.value === name);
+  if (given && given.value.kind !== Kind.INT && given.value.kind !== Kind.NULL) {
+    sized.byVariable = true; // a variable (or a value GraphQL refuses for an Int)
+  }
   const value = (given && valueFromAST(given.value, arg.type, variables)) ?? arg.defaultValue;
   return typeof value === 'number' && Number.isFinite(value) ? Math.max(value, 0) : undefined;
 }
